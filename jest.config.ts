@@ -1,0 +1,28 @@
+import type { Config } from 'jest';
+
+// ESM-only dependencies (middy, jose) are transformed like our own TypeScript.
+const transform: Config['transform'] = {
+  '^.+\\.(t|j|mj)s$': ['@swc/jest', { jsc: { target: 'es2022' }, module: { type: 'commonjs' } }],
+};
+const transformIgnorePatterns = ['/node_modules/(?!(@middy|jose)/)'];
+
+const project = (name: string, extra: Partial<Config> = {}): Config => ({
+  displayName: name,
+  testEnvironment: 'node',
+  transform,
+  transformIgnorePatterns,
+  moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
+  testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  ...extra,
+});
+
+const config: Config = {
+  projects: [
+    project('unit'),
+    project('infra', { testTimeout: 120_000 }),
+    project('integration', { testTimeout: 30_000 }),
+    project('e2e', { testTimeout: 60_000 }),
+  ],
+};
+
+export default config;
