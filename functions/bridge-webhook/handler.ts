@@ -1,0 +1,19 @@
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { SqsEventQueue } from '../../shared/adapters/sqs-event-queue';
+import { SecretsManagerSource } from '../../shared/adapters/secrets-manager-source';
+import { readWebhookConfig } from '../../shared/config';
+import { logger } from '../../shared/observability';
+import { systemClock } from '../../shared/ports/clock';
+import { createWebhookHandler } from './app';
+
+const config = readWebhookConfig();
+
+export const handler = createWebhookHandler({
+  queue: new SqsEventQueue(new SQSClient({ cacheMiddleware: true }), config.queueUrl),
+  secrets: new SecretsManagerSource(new SecretsManagerClient({ cacheMiddleware: true }), { webhookSecretId: config.webhookSecretId }),
+  clock: systemClock,
+  maxAgeSeconds: config.maxAgeSeconds,
+  allowedSourceIps: config.allowedSourceIps,
+  logger,
+});

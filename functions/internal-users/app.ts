@@ -1,0 +1,40 @@
+import middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { AppError } from '../../shared/domain/errors';
+import { describeIssues } from '../../shared/domain/guidance-event';
+import { eraseUser, registerUser, type ManageUsersDeps } from '../../shared/domain/manage-users';
+import { toUserProfile, userProfileBodySchema } from '../../shared/domain/user-profile';
+import { httpErrors } from '../../shared/http/error-middleware';
+import { bridgeUserParam, jsonBody } from '../../shared/http/request';
+import { json, noContent, type HttpResponse } from '../../shared/http/responses';
+
+const MAX_PROFILE_BODY_BYTES = 4096;
+
+export interface InternalUsersDeps extends ManageUsersDeps {
+  readonly logger: Logger;
+}
+
+/** The platform back end's user registry: IAM-authenticated in AWS, admin token locally. */
+export function createInternalUsersHandler(deps: InternalUsersDeps) {
+  return middy<APIGatewayProxyEventV2, HttpResponse>()
+    .use(httpErrors(deps.logger))
+    .handler(async (event) => {
+      const bridgeUserUuid = bridgeUserParam(event);
+      const method = event.requestContext.http.method.toUpperCase();
+      if (method === 'PUT') {
+        const parsed = userProfileBodySchema.safeParse(jsonBody(event, MAX_PROFILE_BODY_BYTES));
+        if (!parsed.success) throw new AppError('invalid_request', `Invalid fields: ${describeIssues(parsed.error.issues)}.`);
+        const profile = toUserProfile(bridgeUserUuid, parsed.data);
+        await registerUser(profile, deps);
+        deps.logger.info('User registered', { bridgeUserUuid, appUserId: profile.appUserId });
+        return json(200, { bridge_user_uuid: bridgeUserUuid, ...parsed.data });
+      }
+      if (method === 'DELETE') {
+        await eraseUser(bridgeUserUuid, deps);
+        deps.logger.info('User erased', { bridgeUserUuid });
+        return noContent();
+      }
+      throw new AppError('method_not_allowed', 'Use PUT or DELETE.');
+    });
+}

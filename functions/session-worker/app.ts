@@ -1,0 +1,85 @@
+import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
+import { queuedGuidanceEventSchema, type GuidanceEvent } from '../../shared/domain/guidance-event';
+import { EVENT_DEDUP_RETENTION_SECONDS } from '../../shared/domain/limits';
+import { processGuidanceEvent, type ProcessGuidanceEventDeps } from '../../shared/domain/process-guidance-event';
+import type { DeadLetterSink } from '../../shared/ports/dead-letters';
+import { CORRELATION_ID_ATTRIBUTE } from '../../shared/adapters/sqs-event-queue';
+
+export interface WorkerDeps extends ProcessGuidanceEventDeps {
+  readonly logger: Logger;
+  readonly deadLetters: DeadLetterSink;
+  readonly idempotencyStore: BasePersistenceLayer;
+  /** The queue's maxReceiveCount: on the last receive a transient failure is dead-lettered with its reason. */
+  readonly maxReceiveCount: number;
+}
+
+/**
+ * The SQS-triggered worker. Records of a batch run concurrently (at most the batch size); each
+ * is idempotent on its event key, so a Bridge redelivery, a redrive or a concurrent duplicate
+ * never makes a second session or notification. Only failed records are retried.
+ */
+export function createWorkerHandler(deps: WorkerDeps) {
+  const idempotencyConfig = new IdempotencyConfig({
+    eventKeyJmesPath: 'eventKey',
+    expiresAfterSeconds: EVENT_DEDUP_RETENTION_SECONDS,
+    throwOnNoIdempotencyKey: true,
+  });
+  // The stored result is only the outcome: never a password, a URL or a session id.
+  const processOnce = makeIdempotent(
+    (event: GuidanceEvent, correlationId: string) => processGuidanceEvent(event, correlationId, deps),
+    { persistenceStore: deps.idempotencyStore, config: idempotencyConfig },
+  );
+  const processor = new BatchProcessor(EventType.SQS);
+
+  const handleRecord = async (record: SQSRecord): Promise<void> => {
+    const correlationId = record.messageAttributes?.[CORRELATION_ID_ATTRIBUTE]?.stringValue ?? record.messageId;
+    const log = deps.logger.createChild({ persistentKeys: { correlationId, messageId: record.messageId } });
+    const event = parseQueuedEvent(record.body);
+    if (!event) {
+      await deps.deadLetters.deadLetter(record.body, 'invalid_message', correlationId);
+      log.warn('Dead-lettered a malformed message', { reason: 'invalid_message' });
+      return;
+    }
+    try {
+      const outcome = await processOnce(event, correlationId);
+      log.info('Guidance event processed', { eventKey: event.eventKey, outcome });
+    } catch (error) {
+      const receives = Number(record.attributes.ApproximateReceiveCount ?? '1');
+      const reason = failureReason(error);
+      if (error instanceof PermanentFailure || receives >= deps.maxReceiveCount) {
+        const deadLetterReason = error instanceof PermanentFailure ? reason : `retries_exhausted:${reason}`;
+        await deps.deadLetters.deadLetter(record.body, deadLetterReason, correlationId);
+        log.warn('Dead-lettered a guidance event', { eventKey: event.eventKey, reason: deadLetterReason, receives });
+        return;
+      }
+      log.warn('Guidance event will be retried', { eventKey: event.eventKey, reason, receives });
+      throw error;
+    }
+  };
+
+  return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
+    idempotencyConfig.registerLambdaContext(context);
+    return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
+  };
+}
+
+function parseQueuedEvent(body: string): GuidanceEvent | undefined {
+  try {
+    const parsed = queuedGuidanceEventSchema.safeParse(JSON.parse(body));
+    return parsed.success ? parsed.data : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A short, secret-free label of why a record failed. */
+export function failureReason(error: unknown): string {
+  if (error instanceof PermanentFailure || error instanceof TransientFailure) return error.reason;
+  if (error instanceof Error) return error.name;
+  return 'unknown_error';
+}

@@ -1,0 +1,218 @@
+import {
+  BatchWriteCommand,
+  DeleteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+  type DynamoDBDocumentClient,
+} from '@aws-sdk/lib-dynamodb';
+import type { GuidanceRecord, StoredSession } from '../domain/guidance-session';
+import type { GuidanceStore, RecordGuidanceResult } from '../ports/guidance-store';
+import { GUIDANCE_PREFIX, keys, SESSION_PREFIX, TTL_ATTRIBUTE } from './dynamo-keys';
+import { isConditionFailure, toGuidance, toSession } from './dynamo-items';
+
+const BATCH_WRITE_LIMIT = 25;
+const BATCH_WRITE_ATTEMPTS = 5;
+
+/** Guidance records and sessions in the single table; races are settled by condition expressions. */
+export class DynamoGuidanceStore implements GuidanceStore {
+  constructor(
+    private readonly db: DynamoDBDocumentClient,
+    private readonly tableName: string,
+  ) {}
+
+  async recordGuidance(record: Omit<GuidanceRecord, 'notifiedEventKey'>): Promise<RecordGuidanceResult> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.guidance(record.appUserId, record.companyIdentificationNumber),
+          UpdateExpression:
+            'SET kind = :kind, appUserId = :app, company = :company, bridgeUserUuid = :bridge, eventKey = :key, eventTimestamp = :ts, readyAt = :ready',
+          // Newest event wins; the same event may be recorded again (a retry).
+          ConditionExpression: 'attribute_not_exists(pk) OR eventTimestamp < :ts OR eventKey = :key',
+          ExpressionAttributeValues: {
+            ':kind': 'guidance',
+            ':app': record.appUserId,
+            ':company': record.companyIdentificationNumber,
+            ':bridge': record.bridgeUserUuid,
+            ':key': record.eventKey,
+            ':ts': record.eventTimestamp,
+            ':ready': record.readyAt,
+          },
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return { status: 'recorded', record: toGuidance(Attributes ?? {}) };
+    } catch (error) {
+      if (isConditionFailure(error)) return { status: 'superseded' };
+      throw error;
+    }
+  }
+
+  async getGuidance(appUserId: string, company: string): Promise<GuidanceRecord | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.guidance(appUserId, company), ConsistentRead: true }),
+    );
+    return Item ? toGuidance(Item) : undefined;
+  }
+
+  async markNotified(appUserId: string, company: string, eventKey: string): Promise<void> {
+    await this.db.send(
+      new UpdateCommand({
+        TableName: this.tableName,
+        Key: keys.guidance(appUserId, company),
+        UpdateExpression: 'SET notifiedEventKey = :key',
+        ConditionExpression: 'attribute_exists(pk)',
+        ExpressionAttributeValues: { ':key': eventKey },
+      }),
+    );
+  }
+
+  async listGuidance(appUserId: string): Promise<{ guidance: GuidanceRecord; session?: StoredSession }[]> {
+    const items = await this.queryPartition(appUserId);
+    const sessions = new Map<string, StoredSession>();
+    for (const item of items) {
+      if (String(item.sk).startsWith(SESSION_PREFIX)) {
+        const session = toSession(item);
+        sessions.set(session.companyIdentificationNumber, session);
+      }
+    }
+    return items
+      .filter((item) => String(item.sk).startsWith(GUIDANCE_PREFIX))
+      .map(toGuidance)
+      .map((guidance) => {
+        const session = sessions.get(guidance.companyIdentificationNumber);
+        return session ? { guidance, session } : { guidance };
+      });
+  }
+
+  async getSession(appUserId: string, company: string): Promise<StoredSession | undefined> {
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.session(appUserId, company), ConsistentRead: true }),
+    );
+    return Item ? toSession(Item) : undefined;
+  }
+
+  async putSession(session: StoredSession, expect: { replaces: string | null | undefined; nowMs: number }): Promise<boolean> {
+    // Never let a session made for an older event replace one made for a newer event.
+    const conditions = ['(attribute_not_exists(pk) OR eventTimestamp <= :ts)'];
+    const values: Record<string, unknown> = { ':ts': session.eventTimestamp };
+    if (expect.replaces === null) {
+      conditions.push('(attribute_not_exists(pk) OR expiresAt <= :now)');
+      values[':now'] = expect.nowMs;
+    } else if (expect.replaces !== undefined) {
+      conditions.push('(attribute_not_exists(pk) OR expiresAt <= :now OR sessionId = :replaces)');
+      values[':now'] = expect.nowMs;
+      values[':replaces'] = expect.replaces;
+    }
+    try {
+      await this.db.send(
+        new PutCommand({
+          TableName: this.tableName,
+          Item: {
+            ...keys.session(session.appUserId, session.companyIdentificationNumber),
+            kind: 'session',
+            appUserId: session.appUserId,
+            company: session.companyIdentificationNumber,
+            sessionId: session.sessionId,
+            url: session.url,
+            ciphertext: session.ciphertext,
+            createdAt: session.createdAt,
+            expiresAt: session.expiresAt,
+            revealCount: session.revealCount,
+            eventTimestamp: session.eventTimestamp,
+            ...(session.eventKey === undefined ? {} : { eventKey: session.eventKey }),
+            // DynamoDB's sweeper is lazy (up to days); readers check expiresAt themselves.
+            [TTL_ATTRIBUTE]: Math.ceil(session.expiresAt / 1000),
+          },
+          ConditionExpression: conditions.join(' AND '),
+          ExpressionAttributeValues: values,
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async countReveal(appUserId: string, company: string, sessionId: string): Promise<number | undefined> {
+    try {
+      const { Attributes } = await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.session(appUserId, company),
+          UpdateExpression: 'ADD revealCount :one',
+          ConditionExpression: 'sessionId = :sid',
+          ExpressionAttributeValues: { ':one': 1, ':sid': sessionId },
+          ReturnValues: 'UPDATED_NEW',
+        }),
+      );
+      return Number(Attributes?.revealCount);
+    } catch (error) {
+      if (isConditionFailure(error)) return undefined;
+      throw error;
+    }
+  }
+
+  async deleteSession(appUserId: string, company: string, sessionId?: string): Promise<void> {
+    try {
+      await this.db.send(
+        new DeleteCommand({
+          TableName: this.tableName,
+          Key: keys.session(appUserId, company),
+          ...(sessionId === undefined
+            ? {}
+            : { ConditionExpression: 'sessionId = :sid', ExpressionAttributeValues: { ':sid': sessionId } }),
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
+  }
+
+  async eraseAppUser(appUserId: string): Promise<number> {
+    const items = await this.queryPartition(appUserId, 'pk, sk');
+    for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
+      const deletes = items.slice(start, start + BATCH_WRITE_LIMIT).map((item) => ({
+        DeleteRequest: { Key: { pk: item.pk, sk: item.sk } },
+      }));
+      await this.batchDelete(deletes);
+    }
+    return items.length;
+  }
+
+  private async batchDelete(requests: { DeleteRequest: { Key: Record<string, unknown> } }[]): Promise<void> {
+    let pending = requests;
+    for (let attempt = 1; pending.length > 0; attempt += 1) {
+      if (attempt > BATCH_WRITE_ATTEMPTS) throw new Error('DynamoDB left deletes unprocessed after retries.');
+      if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
+      const { UnprocessedItems } = await this.db.send(
+        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+      );
+      pending = (UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+    }
+  }
+
+  private async queryPartition(appUserId: string, projection?: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new QueryCommand({
+          TableName: this.tableName,
+          KeyConditionExpression: 'pk = :pk',
+          ExpressionAttributeValues: { ':pk': keys.appUserPartition(appUserId) },
+          ConsistentRead: true,
+          ...(projection ? { ProjectionExpression: projection } : {}),
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return items;
+  }
+}

@@ -1,0 +1,19 @@
+/**
+ * Single-table design. Access patterns and their keys:
+ * - profile of a Bridge user ............ pk USER#<bridgeUuid>  sk PROFILE
+ * - guidance of an app user and company .. pk APP#<appUserId>   sk GUIDANCE#<siren>
+ * - stored session (encrypted password) .. pk APP#<appUserId>   sk SESSION#<siren>   (ttl)
+ * - everything of an app user ............ Query pk APP#<appUserId>
+ * - worker idempotency (Powertools) ...... pk IDEMPOTENCY#session-worker  sk <hash> (ttl)
+ */
+export const keys = {
+  profile: (bridgeUserUuid: string) => ({ pk: `USER#${bridgeUserUuid}`, sk: 'PROFILE' }),
+  guidance: (appUserId: string, company: string) => ({ pk: `APP#${appUserId}`, sk: `GUIDANCE#${company}` }),
+  session: (appUserId: string, company: string) => ({ pk: `APP#${appUserId}`, sk: `SESSION#${company}` }),
+  appUserPartition: (appUserId: string) => `APP#${appUserId}`,
+} as const;
+
+export const GUIDANCE_PREFIX = 'GUIDANCE#';
+export const SESSION_PREFIX = 'SESSION#';
+export const TTL_ATTRIBUTE = 'ttl';
+export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY#session-worker';

@@ -1,0 +1,117 @@
+import { PermanentFailure, TransientFailure } from '../domain/errors';
+import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfterMs, sleep, type RetryPolicy } from '../domain/retry';
+import type { BridgeClient, BridgeGuidanceSession, GuidanceSessionRequest } from '../ports/bridge-client';
+import type { BridgeCredentialSource } from '../ports/secret-source';
+
+export const BRIDGE_VERSION = '2025-01-15';
+export const DEFAULT_GUIDANCE_SESSIONS_PATH = '/v3/guidance/sessions';
+
+export interface FetchBridgeClientOptions {
+  readonly baseUrl: string;
+  readonly sessionsPath?: string;
+  readonly credentials: BridgeCredentialSource;
+  readonly retry?: RetryPolicy;
+  readonly attemptTimeoutMs?: number;
+  readonly fetch?: typeof fetch;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly random?: () => number;
+}
+
+type Attempt = { ok: true; session: BridgeGuidanceSession } | { ok: false; failure: PermanentFailure | TransientFailure; retryAfterMs?: number };
+
+/**
+ * Bridge's guidance-session endpoint over HTTPS. 400/401/403 (and other 4xx) are permanent;
+ * 408/429/5xx, timeouts and resets are retried with jittered backoff honouring Retry-After.
+ * Neither the response body nor the credentials ever reach an error message.
+ */
+export class FetchBridgeClient implements BridgeClient {
+  private readonly endpoint: string;
+  private readonly retry: RetryPolicy;
+  private readonly attemptTimeoutMs: number;
+  private readonly fetch: typeof fetch;
+  private readonly sleep: (ms: number) => Promise<void>;
+  private readonly random: () => number;
+
+  constructor(private readonly options: FetchBridgeClientOptions) {
+    this.endpoint = new URL(options.sessionsPath ?? DEFAULT_GUIDANCE_SESSIONS_PATH, options.baseUrl).toString();
+    this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
+    this.attemptTimeoutMs = options.attemptTimeoutMs ?? 5000;
+    this.fetch = options.fetch ?? globalThis.fetch;
+    this.sleep = options.sleep ?? sleep;
+    this.random = options.random ?? Math.random;
+  }
+
+  async createGuidanceSession(request: GuidanceSessionRequest): Promise<BridgeGuidanceSession> {
+    const { clientId, clientSecret } = await this.options.credentials.bridgeCredentials();
+    const init: RequestInit = {
+      method: 'POST',
+      headers: {
+        'Client-Id': clientId,
+        'Client-Secret': clientSecret,
+        'Bridge-Version': BRIDGE_VERSION,
+        'Content-Type': 'application/json',
+        Accept: 'application/json',
+      },
+      body: JSON.stringify(toBridgeBody(request)),
+    };
+    for (let attempt = 1; ; attempt += 1) {
+      const result = await this.attempt(init);
+      if (result.ok) return result.session;
+      const { failure, retryAfterMs } = result;
+      if (failure instanceof PermanentFailure || attempt >= this.retry.maxAttempts) throw failure;
+      if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs) throw failure;
+      await this.sleep(Math.max(retryAfterMs ?? 0, backoffDelayMs(attempt, this.retry, this.random)));
+    }
+  }
+
+  private async attempt(init: RequestInit): Promise<Attempt> {
+    let response: Response;
+    try {
+      response = await this.fetch(this.endpoint, { ...init, signal: AbortSignal.timeout(this.attemptTimeoutMs) });
+    } catch (error) {
+      const reason = error instanceof Error && error.name === 'TimeoutError' ? 'bridge_timeout' : 'bridge_network_error';
+      return { ok: false, failure: new TransientFailure(reason, `Bridge call failed (${reason}).`, { cause: error }) };
+    }
+    if (response.ok) return this.readSession(response);
+    await response.body?.cancel().catch(() => undefined);
+    const status = response.status;
+    if (status === 408 || status === 429 || status >= 500) {
+      const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), Date.now());
+      const failure = new TransientFailure(`bridge_${status}`, `Bridge answered ${status}.`);
+      return retryAfterMs === undefined ? { ok: false, failure } : { ok: false, failure, retryAfterMs };
+    }
+    return { ok: false, failure: new PermanentFailure(permanentReason(status), `Bridge answered ${status}.`) };
+  }
+
+  private async readSession(response: Response): Promise<Attempt> {
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      return { ok: false, failure: new TransientFailure('bridge_bad_response', 'Bridge answered a body that is not JSON.') };
+    }
+    const { id, url, password } = (body ?? {}) as Record<string, unknown>;
+    if (typeof id !== 'string' || typeof url !== 'string' || typeof password !== 'string' || !id || !url || !password) {
+      return { ok: false, failure: new PermanentFailure('bridge_bad_response', 'Bridge answered without id, url or password.') };
+    }
+    return { ok: true, session: { id, url, password } };
+  }
+}
+
+function permanentReason(status: number): string {
+  if (status === 400) return 'bridge_rejected_request';
+  if (status === 401) return 'bridge_unknown_user';
+  if (status === 403) return 'bridge_ip_not_allowed';
+  return `bridge_${status}`;
+}
+
+function toBridgeBody(request: GuidanceSessionRequest): Record<string, string> {
+  return {
+    user_uuid: request.bridgeUserUuid,
+    country_code: request.countryCode,
+    company_identification_number: request.companyIdentificationNumber,
+    ...(request.language === undefined ? {} : { language: request.language }),
+    ...(request.contactEmail === undefined ? {} : { contact_email: request.contactEmail }),
+    ...(request.contactPhoneNumber === undefined ? {} : { contact_phone_number: request.contactPhoneNumber }),
+  };
+}

@@ -1,0 +1,28 @@
+import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { SecretContext } from '../domain/guidance-session';
+import type { PasswordCipher } from '../ports/password-cipher';
+
+/** KMS symmetric key (AES-256-GCM inside KMS); the context binds each ciphertext to its owner. */
+export class KmsPasswordCipher implements PasswordCipher {
+  constructor(
+    private readonly kms: KMSClient,
+    private readonly keyId: string,
+  ) {}
+
+  async encrypt(plain: string, context: SecretContext): Promise<Uint8Array> {
+    const { CiphertextBlob } = await this.kms.send(
+      new EncryptCommand({ KeyId: this.keyId, Plaintext: Buffer.from(plain, 'utf8'), EncryptionContext: { ...context } }),
+    );
+    if (!CiphertextBlob) throw new Error('KMS returned no ciphertext.');
+    return CiphertextBlob;
+  }
+
+  async decrypt(blob: Uint8Array, context: SecretContext): Promise<string> {
+    const { Plaintext } = await this.kms.send(
+      // KeyId pins the key: a ciphertext from any other key is refused.
+      new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: blob, EncryptionContext: { ...context } }),
+    );
+    if (!Plaintext) throw new Error('KMS returned no plaintext.');
+    return Buffer.from(Plaintext).toString('utf8');
+  }
+}

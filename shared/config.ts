@@ -1,0 +1,117 @@
+import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS } from './domain/limits';
+
+type Env = Record<string, string | undefined>;
+
+/** A missing or malformed setting stops the cold start with a message naming the variable. */
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+export function required(env: Env, name: string): string {
+  const value = env[name]?.trim();
+  if (!value) throw new ConfigError(`Environment variable ${name} is required.`);
+  return value;
+}
+
+export function optional(env: Env, name: string, fallback: string): string {
+  const value = env[name]?.trim();
+  return value ? value : fallback;
+}
+
+export function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name]?.trim();
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min || value > max) {
+    throw new ConfigError(`Environment variable ${name} must be an integer from ${min} to ${max}, got "${raw}".`);
+  }
+  return value;
+}
+
+export function list(env: Env, name: string): string[] {
+  return (env[name] ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+}
+
+export interface WebhookConfig {
+  readonly queueUrl: string;
+  readonly webhookSecretId: string;
+  readonly maxAgeSeconds: number;
+  /** Empty: no source-IP check. */
+  readonly allowedSourceIps: readonly string[];
+}
+
+export function readWebhookConfig(env: Env = process.env): WebhookConfig {
+  return {
+    queueUrl: required(env, 'QUEUE_URL'),
+    webhookSecretId: required(env, 'WEBHOOK_SECRET_ID'),
+    maxAgeSeconds: readMaxAgeSeconds(env),
+    allowedSourceIps: list(env, 'BRIDGE_SOURCE_IPS'),
+  };
+}
+
+export function readMaxAgeSeconds(env: Env): number {
+  return integer(env, 'WEBHOOK_MAX_AGE_SECONDS', WEBHOOK_DEFAULT_MAX_AGE_SECONDS, 60, 30 * 24 * 3600);
+}
+
+export function readPasswordTtlSeconds(env: Env): number {
+  return integer(env, 'PASSWORD_TTL_SECONDS', PASSWORD_MAX_TTL_SECONDS, 60, PASSWORD_MAX_TTL_SECONDS);
+}
+
+export interface BridgeApiConfig {
+  readonly bridgeApiUrl: string;
+  readonly sessionsPath?: string;
+  readonly credentialsSecretId: string;
+}
+
+export function readBridgeApiConfig(env: Env): BridgeApiConfig {
+  const sessionsPath = env.BRIDGE_GUIDANCE_SESSIONS_PATH?.trim();
+  return {
+    bridgeApiUrl: required(env, 'BRIDGE_API_URL'),
+    ...(sessionsPath ? { sessionsPath } : {}),
+    credentialsSecretId: required(env, 'BRIDGE_CREDENTIALS_SECRET_ID'),
+  };
+}
+
+export interface WorkerConfig {
+  readonly tableName: string;
+  readonly passwordKeyArn: string;
+  readonly topicArn: string;
+  readonly deadLetterQueueUrl: string;
+  readonly bridge: BridgeApiConfig;
+  readonly passwordTtlSeconds: number;
+  readonly maxReceiveCount: number;
+}
+
+export function readWorkerConfig(env: Env = process.env): WorkerConfig {
+  return {
+    tableName: required(env, 'TABLE_NAME'),
+    passwordKeyArn: required(env, 'PASSWORD_KEY_ARN'),
+    topicArn: required(env, 'TOPIC_ARN'),
+    deadLetterQueueUrl: required(env, 'DEAD_LETTER_QUEUE_URL'),
+    bridge: readBridgeApiConfig(env),
+    passwordTtlSeconds: readPasswordTtlSeconds(env),
+    maxReceiveCount: integer(env, 'MAX_RECEIVE_COUNT', 5, 1, 1000),
+  };
+}
+
+export interface RevealConfig {
+  readonly tableName: string;
+  readonly passwordKeyArn: string;
+  readonly bridge: BridgeApiConfig;
+  readonly passwordTtlSeconds: number;
+}
+
+export function readRevealConfig(env: Env = process.env): RevealConfig {
+  return {
+    tableName: required(env, 'TABLE_NAME'),
+    passwordKeyArn: required(env, 'PASSWORD_KEY_ARN'),
+    bridge: readBridgeApiConfig(env),
+    passwordTtlSeconds: readPasswordTtlSeconds(env),
+  };
+}

@@ -1,0 +1,56 @@
+/** Every error the product reports, by kind. The HTTP layer maps `status`; 5xx never shows `message`. */
+export const ERROR_STATUS = {
+  invalid_signature: 401,
+  unauthorized: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  invalid_request: 400,
+  invalid_json: 400,
+  invalid_event: 400,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  upstream_error: 502,
+  queue_unavailable: 503,
+  service_unavailable: 503,
+  internal_error: 500,
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_STATUS;
+
+export class AppError extends Error {
+  readonly status: number;
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'AppError';
+    this.status = ERROR_STATUS[code];
+  }
+}
+
+/** Retrying cannot help (bad input, unknown user, Bridge said no): dead-letter at once. */
+export class PermanentFailure extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'PermanentFailure';
+  }
+}
+
+/** May succeed later (timeouts, throttling, 5xx): let the queue redeliver. */
+export class TransientFailure extends Error {
+  constructor(
+    readonly reason: string,
+    message: string,
+    options?: ErrorOptions,
+  ) {
+    super(message, options);
+    this.name = 'TransientFailure';
+  }
+}

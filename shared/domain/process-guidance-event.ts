@@ -1,0 +1,82 @@
+import { PermanentFailure } from './errors';
+import type { GuidanceEvent } from './guidance-event';
+import { isLive, type StoredSession } from './guidance-session';
+import { issueSession, type IssueSessionDeps } from './issue-session';
+import type { GuidanceStore } from '../ports/guidance-store';
+import type { Notifier } from '../ports/notifier';
+import type { UserDirectory } from '../ports/user-directory';
+
+export type GuidanceEventOutcome = 'notified' | 'duplicate' | 'superseded';
+
+export interface ProcessGuidanceEventDeps extends IssueSessionDeps {
+  readonly users: UserDirectory;
+  readonly store: GuidanceStore;
+  readonly notifier: Notifier;
+}
+
+/**
+ * Turn one queued guidance event into a stored session and one notification:
+ * 1. find the app user behind the Bridge user (none: permanent failure);
+ * 2. record the guidance as ready; an older event than the stored one stops here;
+ * 3. an event already notified is a duplicate and stops here;
+ * 4. reuse the session this event already stored (a retry after a failed notification),
+ *    else make one with Bridge, encrypt and store it, replacing any older session;
+ * 5. publish the notification, then remember it went out.
+ * Concurrent deliveries of one event are serialised by the caller (idempotency lock).
+ */
+export async function processGuidanceEvent(
+  event: GuidanceEvent,
+  correlationId: string,
+  deps: ProcessGuidanceEventDeps,
+): Promise<GuidanceEventOutcome> {
+  const profile = await deps.users.getProfile(event.bridgeUserUuid);
+  if (!profile) throw new PermanentFailure('unknown_user', 'No profile is registered for this Bridge user.');
+  const { appUserId } = profile;
+  const company = event.companyIdentificationNumber;
+
+  const recorded = await deps.store.recordGuidance({
+    appUserId,
+    companyIdentificationNumber: company,
+    bridgeUserUuid: event.bridgeUserUuid,
+    eventKey: event.eventKey,
+    eventTimestamp: event.timestamp,
+    readyAt: event.timestamp,
+  });
+  if (recorded.status === 'superseded') return 'superseded';
+  if (recorded.record.notifiedEventKey === event.eventKey) return 'duplicate';
+
+  const session = await sessionForEvent(event, profile, deps);
+  if (!session) return 'superseded';
+
+  await deps.notifier.publish(
+    {
+      type: 'guidance.ready',
+      app_user_id: appUserId,
+      company_identification_number: company,
+      session_expires_at: new Date(session.expiresAt).toISOString(),
+    },
+    correlationId,
+  );
+  await deps.store.markNotified(appUserId, company, event.eventKey);
+  return 'notified';
+}
+
+async function sessionForEvent(
+  event: GuidanceEvent,
+  profile: Parameters<typeof issueSession>[0]['profile'],
+  deps: ProcessGuidanceEventDeps,
+): Promise<StoredSession | undefined> {
+  const existing = await deps.store.getSession(profile.appUserId, event.companyIdentificationNumber);
+  if (existing?.eventKey === event.eventKey && isLive(existing, deps.clock.now())) return existing;
+  const issued = await issueSession(
+    {
+      profile,
+      companyIdentificationNumber: event.companyIdentificationNumber,
+      eventKey: event.eventKey,
+      eventTimestamp: event.timestamp,
+      replaces: undefined,
+    },
+    deps,
+  );
+  return issued.stored ? issued.session : undefined;
+}

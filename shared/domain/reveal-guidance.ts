@@ -1,0 +1,124 @@
+import { AppError, PermanentFailure, TransientFailure } from './errors';
+import { isLive, secretContextOf, type GuidanceRecord, type StoredSession } from './guidance-session';
+import { issueSession, type IssueSessionDeps } from './issue-session';
+import type { UserDirectory } from '../ports/user-directory';
+
+export interface RevealDeps extends IssueSessionDeps {
+  readonly users: UserDirectory;
+}
+
+/** What the app shows the user once. */
+export interface RevealedSession {
+  readonly sessionId: string;
+  readonly url: string;
+  readonly password: string;
+  readonly expiresAt: number;
+}
+
+export interface GuidanceSummary {
+  readonly companyIdentificationNumber: string;
+  readonly readyAt: number;
+  readonly session: { id: string; url: string; expiresAt: number; revealCount: number } | null;
+}
+
+// Reads and writes race with other reveals, rotates and deletes; a few rounds always settle them.
+const MAX_ROUNDS = 4;
+
+/** The caller's ready guidances and the state of their sessions; never a password. */
+export async function listGuidance(appUserId: string, deps: RevealDeps): Promise<GuidanceSummary[]> {
+  const now = deps.clock.now();
+  const entries = await deps.store.listGuidance(appUserId);
+  return entries.map(({ guidance, session }) => ({
+    companyIdentificationNumber: guidance.companyIdentificationNumber,
+    readyAt: guidance.readyAt,
+    session: isLive(session, now)
+      ? { id: session.sessionId, url: session.url, expiresAt: session.expiresAt, revealCount: session.revealCount }
+      : null,
+  }));
+}
+
+/**
+ * Show the caller their password:
+ * 1. the guidance must be the caller's (else 404, like a missing one);
+ * 2. a live session is decrypted first, then its reveal is counted (a failed decrypt changes nothing);
+ * 3. a gone or expired one is renewed with Bridge; a concurrent renewal wins and is used instead.
+ */
+export async function revealPassword(appUserId: string, company: string, deps: RevealDeps): Promise<RevealedSession> {
+  const guidance = await ownGuidance(appUserId, company, deps);
+  for (let round = 0; round < MAX_ROUNDS; round += 1) {
+    const session = await deps.store.getSession(appUserId, company);
+    if (isLive(session, deps.clock.now())) {
+      const revealed = await decryptAndCount(session, deps);
+      if (revealed) return revealed;
+      continue;
+    }
+    const renewed = await issueFor(guidance, null, deps);
+    if (renewed) return renewed;
+  }
+  throw new AppError('service_unavailable', 'The session changed too often; retry.');
+}
+
+/** Invalidate the current session (suspected leak) and return a new one. */
+export async function rotateSession(appUserId: string, company: string, deps: RevealDeps): Promise<RevealedSession> {
+  const guidance = await ownGuidance(appUserId, company, deps);
+  const current = await deps.store.getSession(appUserId, company);
+  const replaces = isLive(current, deps.clock.now()) ? current.sessionId : null;
+  const rotated = await issueFor(guidance, replaces, deps);
+  if (rotated) return rotated;
+  // A concurrent rotation stored its session after ours began: that one is new too, and the only live one.
+  return revealPassword(appUserId, company, deps);
+}
+
+/** The user has used the password: delete it now. */
+export async function deleteSession(appUserId: string, company: string, deps: RevealDeps): Promise<void> {
+  await ownGuidance(appUserId, company, deps);
+  await deps.store.deleteSession(appUserId, company);
+}
+
+async function ownGuidance(appUserId: string, company: string, deps: RevealDeps): Promise<GuidanceRecord> {
+  const guidance = await deps.store.getGuidance(appUserId, company);
+  if (!guidance) throw new AppError('not_found', 'No guidance is ready for this company.');
+  return guidance;
+}
+
+async function decryptAndCount(session: StoredSession, deps: RevealDeps): Promise<RevealedSession | undefined> {
+  let password: string;
+  try {
+    password = await deps.cipher.decrypt(session.ciphertext, secretContextOf(session));
+  } catch (error) {
+    throw new AppError('service_unavailable', 'The password could not be decrypted; retry.', { cause: error });
+  }
+  const count = await deps.store.countReveal(session.appUserId, session.companyIdentificationNumber, session.sessionId);
+  if (count === undefined) return undefined;
+  return { sessionId: session.sessionId, url: session.url, password, expiresAt: session.expiresAt };
+}
+
+async function issueFor(guidance: GuidanceRecord, replaces: string | null, deps: RevealDeps): Promise<RevealedSession | undefined> {
+  const profile = await deps.users.getProfile(guidance.bridgeUserUuid);
+  if (!profile || profile.appUserId !== guidance.appUserId) {
+    throw new AppError('not_found', 'No guidance is ready for this company.');
+  }
+  let issued;
+  try {
+    issued = await issueSession(
+      { profile, companyIdentificationNumber: guidance.companyIdentificationNumber, eventTimestamp: guidance.eventTimestamp, replaces },
+      deps,
+    );
+  } catch (error) {
+    throw asHttpError(error);
+  }
+  if (!issued.stored) return undefined;
+  const { session, password } = issued;
+  await deps.store.countReveal(session.appUserId, session.companyIdentificationNumber, session.sessionId);
+  return { sessionId: session.sessionId, url: session.url, password, expiresAt: session.expiresAt };
+}
+
+function asHttpError(error: unknown): unknown {
+  if (error instanceof TransientFailure) {
+    return new AppError('service_unavailable', 'Bridge is unavailable; retry later.', { cause: error });
+  }
+  if (error instanceof PermanentFailure) {
+    return new AppError('upstream_error', 'Bridge refused to create a session.', { cause: error });
+  }
+  return error;
+}

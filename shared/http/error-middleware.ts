@@ -1,0 +1,44 @@
+import type middy from '@middy/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { AppError } from '../domain/errors';
+import { errorResponse, type HttpResponse } from './responses';
+
+/**
+ * Maps any thrown error to the contract's JSON error body. Below 500 the message is ours and
+ * safe to show; a 5xx shows a fixed text and is logged by name only (messages of SDK or fetch
+ * errors may quote request data).
+ */
+export function httpErrors(logger: Logger): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
+  return {
+    onError: async (request) => {
+      const error = request.error;
+      if (error instanceof AppError && error.status < 500) {
+        request.response = errorResponse(error.status, error.code, error.message);
+        return;
+      }
+      if (error instanceof AppError) {
+        logger.warn('Request failed', { errorCode: error.code, errorName: error.cause instanceof Error ? error.cause.name : undefined });
+        request.response = errorResponse(error.status, error.code, 'The service is temporarily unavailable; retry later.');
+        return;
+      }
+      logger.error('Unhandled error', { errorName: error instanceof Error ? error.name : typeof error });
+      request.response = errorResponse(500, 'internal_error', 'Internal error.');
+    },
+  };
+}
+
+/** Header lookup that ignores case: API Gateway lower-cases, other callers may not. */
+export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(event.headers ?? {})) {
+    if (key.toLowerCase() === wanted) return value;
+  }
+  return undefined;
+}
+
+/** The body exactly as received: API Gateway base64-encodes binary-looking payloads. */
+export function rawBody(event: APIGatewayProxyEventV2): Buffer {
+  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
+  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}

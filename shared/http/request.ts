@@ -1,0 +1,38 @@
+import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import { AppError } from '../domain/errors';
+import { rawBody } from './error-middleware';
+
+const SIREN = /^\d{9}$/;
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/** The JWT's `sub`, as checked by API Gateway's authorizer (or the local stack's). Nothing else names the caller. */
+export function callerOf(event: APIGatewayProxyEventV2): string {
+  const claims = (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer?.jwt?.claims;
+  const sub = claims?.sub;
+  if (typeof sub !== 'string' || sub.length === 0) throw new AppError('unauthorized', 'A valid bearer token is required.');
+  return sub;
+}
+
+export function companyParam(event: APIGatewayProxyEventV2): string {
+  const company = event.pathParameters?.company_identification_number ?? '';
+  if (!SIREN.test(company)) throw new AppError('invalid_request', 'company_identification_number must be 9 digits.');
+  return company;
+}
+
+export function bridgeUserParam(event: APIGatewayProxyEventV2): string {
+  const uuid = event.pathParameters?.bridge_user_uuid ?? '';
+  if (!UUID.test(uuid)) throw new AppError('invalid_request', 'bridge_user_uuid must be a UUID.');
+  return uuid.toLowerCase();
+}
+
+/** A small JSON body; the error never quotes it. */
+export function jsonBody(event: APIGatewayProxyEventV2, maxBytes: number): unknown {
+  const body = rawBody(event);
+  if (body.length > maxBytes) throw new AppError('payload_too_large', `Body exceeds ${maxBytes} bytes.`);
+  if (body.length === 0) throw new AppError('invalid_json', 'A JSON body is required.');
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch {
+    throw new AppError('invalid_json', 'Body is not valid JSON.');
+  }
+}

@@ -1,0 +1,26 @@
+import type { GuidanceRecord, StoredSession } from '../domain/guidance-session';
+
+export type RecordGuidanceResult = { status: 'recorded'; record: GuidanceRecord } | { status: 'superseded' };
+
+/** Guidance records and their encrypted sessions. Every write that could race is conditional. */
+export interface GuidanceStore {
+  /** Keeps the newest event per user and company; `superseded` when a newer one is stored already. */
+  recordGuidance(record: Omit<GuidanceRecord, 'notifiedEventKey'>): Promise<RecordGuidanceResult>;
+  getGuidance(appUserId: string, company: string): Promise<GuidanceRecord | undefined>;
+  markNotified(appUserId: string, company: string, eventKey: string): Promise<void>;
+  listGuidance(appUserId: string): Promise<{ guidance: GuidanceRecord; session?: StoredSession }[]>;
+
+  getSession(appUserId: string, company: string): Promise<StoredSession | undefined>;
+  /**
+   * Stores `session` unless that would be wrong. A session made for a newer event is never
+   * replaced by an older one; `expect.replaces`, when not undefined, also requires the live
+   * session to be that one (null: no live session). Returns false when a condition did not hold.
+   */
+  putSession(session: StoredSession, expect: { replaces: string | null | undefined; nowMs: number }): Promise<boolean>;
+  /** Adds one reveal to that exact session; undefined when it is gone or was replaced. */
+  countReveal(appUserId: string, company: string, sessionId: string): Promise<number | undefined>;
+  /** Deletes the stored password (only `sessionId`'s, when given). */
+  deleteSession(appUserId: string, company: string, sessionId?: string): Promise<void>;
+  /** Deletes every guidance record and session of the app user. */
+  eraseAppUser(appUserId: string): Promise<number>;
+}
