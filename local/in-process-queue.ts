@@ -1,0 +1,188 @@
+import { randomUUID, createHash } from 'node:crypto';
+import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { AppError } from '../shared/domain/errors';
+import type { GuidanceEvent } from '../shared/domain/guidance-event';
+import type { DeadLetterSink } from '../shared/ports/dead-letters';
+import type { EventQueue } from '../shared/ports/event-queue';
+import { CORRELATION_ID_ATTRIBUTE } from '../shared/adapters/sqs-event-queue';
+
+export interface InProcessQueueOptions {
+  readonly batchSize?: number;
+  readonly visibilityTimeoutMs?: number;
+  readonly maxReceiveCount?: number;
+  readonly maxConcurrentBatches?: number;
+}
+
+export interface DeadLetter {
+  readonly messageId: string;
+  readonly body: string;
+  readonly reason: string;
+  readonly correlationId: string;
+  readonly deadLetteredAt: string;
+}
+
+interface QueuedMessage {
+  readonly messageId: string;
+  readonly body: string;
+  readonly correlationId: string;
+  readonly sentAt: number;
+  receiveCount: number;
+  visibleAt: number;
+}
+
+export type BatchConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
+
+/**
+ * The laptop's SQS: at-least-once delivery of real `SQSEvent` batches, a visibility timeout,
+ * redelivery of failed records, and a dead-letter list once a message exceeds its receives.
+ */
+export class InProcessQueue implements EventQueue, DeadLetterSink {
+  readonly deadLetters: DeadLetter[] = [];
+  /** Fault injection: the next N sends fail as if SQS were unreachable. */
+  failNextSends = 0;
+  readonly batchSize: number;
+  readonly visibilityTimeoutMs: number;
+  readonly maxReceiveCount: number;
+  private readonly maxConcurrentBatches: number;
+  private messages: QueuedMessage[] = [];
+  private consumer: BatchConsumer | undefined;
+  private running = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(options: InProcessQueueOptions = {}) {
+    this.batchSize = options.batchSize ?? 10;
+    this.visibilityTimeoutMs = options.visibilityTimeoutMs ?? 1000;
+    this.maxReceiveCount = options.maxReceiveCount ?? 5;
+    this.maxConcurrentBatches = options.maxConcurrentBatches ?? 2;
+  }
+
+  async enqueue(event: GuidanceEvent, correlationId: string): Promise<void> {
+    if (this.failNextSends > 0) {
+      this.failNextSends -= 1;
+      throw new AppError('queue_unavailable', 'The event could not be queued; Bridge will retry.');
+    }
+    this.send(JSON.stringify(event), correlationId);
+  }
+
+  /** Raw send, as `ops redrive` or a test would. */
+  send(body: string, correlationId: string): void {
+    this.messages.push({ messageId: randomUUID(), body, correlationId, sentAt: Date.now(), receiveCount: 0, visibleAt: 0 });
+    this.schedule(0);
+  }
+
+  async deadLetter(body: string, reason: string, correlationId: string): Promise<void> {
+    this.deadLetters.push({ messageId: randomUUID(), body, reason, correlationId, deadLetteredAt: new Date().toISOString() });
+  }
+
+  get depth(): number {
+    return this.messages.length;
+  }
+
+  start(consumer: BatchConsumer): void {
+    this.consumer = consumer;
+    this.schedule(0);
+  }
+
+  async stop(): Promise<void> {
+    this.consumer = undefined;
+    if (this.timer) clearTimeout(this.timer);
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Resolves once nothing is queued or being processed. */
+  async drained(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.messages.length > 0 || this.running > 0) {
+      if (Date.now() > deadline) throw new Error(`Queue not drained after ${timeoutMs} ms (${this.messages.length} left).`);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (!this.consumer) return;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.pump(), delayMs);
+  }
+
+  private pump(): void {
+    this.timer = undefined;
+    const consumer = this.consumer;
+    if (!consumer) return;
+    while (this.running < this.maxConcurrentBatches) {
+      const batch = this.receive();
+      if (batch.length === 0) break;
+      this.running += 1;
+      const work = this.deliver(consumer, batch).finally(() => {
+        this.running -= 1;
+        this.inFlight.delete(work);
+        this.schedule(0);
+      });
+      this.inFlight.add(work);
+    }
+    const next = Math.min(...this.messages.map((message) => message.visibleAt));
+    if (Number.isFinite(next)) this.schedule(Math.max(1, next - Date.now()));
+  }
+
+  private receive(): QueuedMessage[] {
+    const now = Date.now();
+    const batch: QueuedMessage[] = [];
+    for (const message of [...this.messages]) {
+      if (batch.length >= this.batchSize) break;
+      if (message.visibleAt > now) continue;
+      if (message.receiveCount >= this.maxReceiveCount) {
+        this.remove(message.messageId);
+        this.deadLetters.push({
+          messageId: message.messageId,
+          body: message.body,
+          reason: 'max_receives_exceeded',
+          correlationId: message.correlationId,
+          deadLetteredAt: new Date().toISOString(),
+        });
+        continue;
+      }
+      message.receiveCount += 1;
+      message.visibleAt = now + this.visibilityTimeoutMs;
+      batch.push(message);
+    }
+    return batch;
+  }
+
+  private async deliver(consumer: BatchConsumer, batch: QueuedMessage[]): Promise<void> {
+    let failed: Set<string>;
+    try {
+      const response = await consumer({ Records: batch.map(toRecord) });
+      failed = new Set((response?.batchItemFailures ?? []).map((failure) => failure.itemIdentifier));
+    } catch {
+      failed = new Set(batch.map((message) => message.messageId)); // a thrown handler fails the whole batch
+    }
+    for (const message of batch) {
+      if (!failed.has(message.messageId)) this.remove(message.messageId);
+    }
+  }
+
+  private remove(messageId: string): void {
+    this.messages = this.messages.filter((message) => message.messageId !== messageId);
+  }
+}
+
+function toRecord(message: QueuedMessage): SQSRecord {
+  return {
+    messageId: message.messageId,
+    receiptHandle: `local-${message.messageId}-${message.receiveCount}`,
+    body: message.body,
+    attributes: {
+      ApproximateReceiveCount: String(message.receiveCount),
+      SentTimestamp: String(message.sentAt),
+      SenderId: 'local',
+      ApproximateFirstReceiveTimestamp: String(message.sentAt),
+    },
+    messageAttributes: {
+      [CORRELATION_ID_ATTRIBUTE]: { dataType: 'String', stringValue: message.correlationId, stringListValues: [], binaryListValues: [] },
+    },
+    md5OfBody: createHash('md5').update(message.body).digest('hex'),
+    eventSource: 'aws:sqs',
+    eventSourceARN: 'arn:aws:sqs:eu-west-1:000000000000:guidance-relay-local',
+    awsRegion: 'eu-west-1',
+  };
+}

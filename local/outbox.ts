@@ -1,0 +1,31 @@
+import type { GuidanceReadyNotification, Notifier } from '../shared/ports/notifier';
+
+export interface OutboxEntry {
+  readonly publishedAt: string;
+  readonly correlationId: string;
+  readonly attributes: { readonly type: string };
+  readonly message: GuidanceReadyNotification;
+}
+
+/** The laptop's SNS: keeps what was published, oldest first. */
+export class LocalOutbox implements Notifier {
+  readonly entries: OutboxEntry[] = [];
+  private readonly listeners = new Set<(entry: OutboxEntry) => void>();
+
+  async publish(notification: GuidanceReadyNotification, correlationId: string): Promise<void> {
+    const entry = {
+      publishedAt: new Date().toISOString(),
+      correlationId,
+      attributes: { type: notification.type },
+      // A copy, so nothing the caller holds can change what was "sent".
+      message: JSON.parse(JSON.stringify(notification)) as GuidanceReadyNotification,
+    };
+    this.entries.push(entry);
+    for (const listener of this.listeners) listener(entry);
+  }
+
+  onPublish(listener: (entry: OutboxEntry) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+}

@@ -1,0 +1,217 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { DynamoGuidanceStore } from '../shared/adapters/dynamo-guidance-store';
+import { DynamoUserDirectory } from '../shared/adapters/dynamo-user-directory';
+import { FetchBridgeClient } from '../shared/adapters/fetch-bridge-client';
+import { idempotencyStore } from '../shared/adapters/idempotency-store';
+import { LocalAesGcmCipher } from '../shared/adapters/local-aes-cipher';
+import { documentClient } from '../shared/aws/clients';
+import { registerUser } from '../shared/domain/manage-users';
+import type { RetryPolicy } from '../shared/domain/retry';
+import { logger } from '../shared/observability';
+import { systemClock, type Clock } from '../shared/ports/clock';
+import type { PasswordCipher } from '../shared/ports/password-cipher';
+import { createWebhookHandler } from '../functions/bridge-webhook/app';
+import { createInternalUsersHandler } from '../functions/internal-users/app';
+import { createRevealHandler } from '../functions/reveal-api/app';
+import { createWorkerHandler } from '../functions/session-worker/app';
+import { BridgeSimulator } from './bridge-simulator';
+import { startLocalDynamo, type LocalDynamo } from './dynamo';
+import { lambdaContext, route, secretEquals, toApiGatewayEvent, writeError, writeResponse, type LocalRoute } from './http-gateway';
+import { InProcessQueue, type InProcessQueueOptions } from './in-process-queue';
+import { verifyLocalToken } from './jwt';
+import { DEMO_USERS, readLocalConfig, type LocalConfig } from './local-config';
+import { LocalOutbox } from './outbox';
+
+const MAX_REQUEST_BYTES = 1024 * 1024;
+const REQUEST_TIMEOUT_MS = 10_000;
+const WORKER_TIMEOUT_MS = 30_000;
+
+export interface LocalStackOptions {
+  readonly env?: Record<string, string | undefined>;
+  readonly clock?: Clock;
+  readonly queue?: InProcessQueueOptions;
+  readonly cipher?: PasswordCipher;
+  readonly bridgeRetry?: RetryPolicy;
+}
+
+export interface LocalStack {
+  readonly url: string;
+  readonly config: LocalConfig;
+  readonly dynamo: LocalDynamo;
+  readonly db: DynamoDBDocumentClient;
+  readonly queue: InProcessQueue;
+  readonly outbox: LocalOutbox;
+  /** Undefined when BRIDGE_API_URL points elsewhere. */
+  readonly bridge: BridgeSimulator | undefined;
+  readonly store: DynamoGuidanceStore;
+  readonly users: DynamoUserDirectory;
+  stop(): Promise<void>;
+}
+
+/** The whole product on one port: the real handlers, dynalite, an in-process queue, a local cipher and outbox. */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const config = readLocalConfig(options.env ?? process.env);
+  const clock = options.clock ?? systemClock;
+  const dynamo = await startLocalDynamo();
+  const db = documentClient(dynamo.client);
+  const users = new DynamoUserDirectory(db, dynamo.tableName);
+  const store = new DynamoGuidanceStore(db, dynamo.tableName);
+  const cipher = options.cipher ?? new LocalAesGcmCipher();
+  const outbox = new LocalOutbox();
+  const queue = new InProcessQueue(options.queue);
+
+  let bridge: BridgeSimulator | undefined;
+  let bridgeApiUrl = config.bridgeApiUrl;
+  if (!bridgeApiUrl) {
+    bridge = new BridgeSimulator({
+      clientId: config.bridgeClientId,
+      clientSecret: config.bridgeClientSecret,
+      knownUsers: DEMO_USERS.map((user) => user.bridgeUserUuid),
+    });
+    bridgeApiUrl = await bridge.start();
+  }
+  const credentials = { bridgeCredentials: async () => ({ clientId: config.bridgeClientId, clientSecret: config.bridgeClientSecret }) };
+  const bridgeClient = new FetchBridgeClient({
+    baseUrl: bridgeApiUrl,
+    ...(config.bridgeSessionsPath ? { sessionsPath: config.bridgeSessionsPath } : {}),
+    credentials,
+    ...(options.bridgeRetry ? { retry: options.bridgeRetry } : {}),
+  });
+  const issueDeps = { bridge: bridgeClient, cipher, store, clock, passwordTtlSeconds: config.passwordTtlSeconds };
+
+  for (const demo of DEMO_USERS) {
+    await registerUser({ bridgeUserUuid: demo.bridgeUserUuid, appUserId: demo.appUserId, countryCode: demo.countryCode }, { users, store });
+  }
+
+  const webhook = createWebhookHandler({
+    queue,
+    secrets: { webhookSecrets: async () => config.webhookSecrets },
+    clock,
+    maxAgeSeconds: config.webhookMaxAgeSeconds,
+    allowedSourceIps: [], // the source-IP check is a deployed-only control
+    logger,
+  });
+  const worker = createWorkerHandler({
+    ...issueDeps,
+    users,
+    notifier: outbox,
+    deadLetters: queue,
+    idempotencyStore: idempotencyStore(dynamo.client, dynamo.tableName),
+    maxReceiveCount: queue.maxReceiveCount,
+    logger,
+  });
+  const reveal = createRevealHandler({ ...issueDeps, users, logger });
+  const internalUsers = createInternalUsersHandler({ users, store, logger });
+  queue.start((event) => worker(event, lambdaContext('session-worker', WORKER_TIMEOUT_MS)));
+
+  const asLambda =
+    (name: string, handler: (event: never, context: never) => Promise<unknown>): LocalRoute['invoke'] =>
+    async (event) =>
+      (await handler(event as never, lambdaContext(name, REQUEST_TIMEOUT_MS) as never)) as Awaited<ReturnType<LocalRoute['invoke']>>;
+  const localOnly = (payload: () => unknown): LocalRoute['invoke'] => async () => ({
+    statusCode: 200,
+    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
+    body: JSON.stringify(payload()),
+  });
+
+  const routes: LocalRoute[] = [
+    route('POST /webhooks/bridge', 'none', asLambda('bridge-webhook', webhook)),
+    route('PUT /internal/users/{bridge_user_uuid}', 'admin', asLambda('internal-users', internalUsers)),
+    route('DELETE /internal/users/{bridge_user_uuid}', 'admin', asLambda('internal-users', internalUsers)),
+    route('GET /guidance', 'jwt', asLambda('reveal-api', reveal)),
+    route('POST /guidance/{company_identification_number}/reveal', 'jwt', asLambda('reveal-api', reveal)),
+    route('DELETE /guidance/{company_identification_number}/session', 'jwt', asLambda('reveal-api', reveal)),
+    route('POST /guidance/{company_identification_number}/rotate', 'jwt', asLambda('reveal-api', reveal)),
+    route('GET /_local/outbox', 'admin', localOnly(() => ({ items: outbox.entries }))),
+    route('GET /_local/dead-letters', 'admin', localOnly(() => ({ items: queue.deadLetters }))),
+  ];
+
+  const server = createServer((request, response) => {
+    serve(request, response, routes, config).catch(() => {
+      if (!response.headersSent) writeError(response, 500, 'internal_error', 'Internal error.');
+      else response.destroy();
+    });
+  });
+  server.requestTimeout = REQUEST_TIMEOUT_MS;
+  server.headersTimeout = REQUEST_TIMEOUT_MS;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, '127.0.0.1', resolve);
+  });
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+
+  return {
+    url,
+    config,
+    dynamo,
+    db,
+    queue,
+    outbox,
+    bridge,
+    store,
+    users,
+    stop: async () => {
+      await closeServer(server);
+      await queue.stop();
+      await bridge?.stop();
+      await dynamo.stop();
+    },
+  };
+}
+
+async function serve(request: IncomingMessage, response: ServerResponse, routes: LocalRoute[], config: LocalConfig): Promise<void> {
+  const path = new URL(request.url ?? '/', 'http://local').pathname;
+  const candidates = routes.filter((candidate) => candidate.pattern.test(path));
+  const matched = candidates.find((candidate) => candidate.method === request.method);
+  if (!matched) {
+    request.resume();
+    return candidates.length > 0
+      ? writeError(response, 405, 'method_not_allowed', 'Method not allowed on this route.')
+      : writeError(response, 404, 'not_found', 'No such route.');
+  }
+  const body = await readBody(request);
+  if (body === undefined) return writeError(response, 413, 'payload_too_large', `Body exceeds ${MAX_REQUEST_BYTES} bytes.`);
+
+  const bearer = /^Bearer (.+)$/i.exec(request.headers.authorization ?? '')?.[1]?.trim();
+  let authorizer: Record<string, unknown> | undefined;
+  if (matched.auth === 'admin') {
+    if (!bearer || !secretEquals(bearer, config.adminToken)) return writeError(response, 401, 'unauthorized', 'A valid admin token is required.');
+    authorizer = { iam: { userId: 'local-admin' } };
+  } else if (matched.auth === 'jwt') {
+    const claims = bearer ? await verifyLocalToken(bearer, config.jwtSecret) : undefined;
+    if (!claims) return writeError(response, 401, 'unauthorized', 'A valid bearer token is required.');
+    authorizer = { jwt: { claims, scopes: [] } };
+  }
+  const values = matched.pattern.exec(path)?.slice(1) ?? [];
+  const pathParameters = Object.fromEntries(matched.params.map((name, index) => [name, decodeURIComponent(values[index] ?? '')]));
+  const event = toApiGatewayEvent(request, body, { route: matched, pathParameters }, authorizer);
+  writeResponse(response, await matched.invoke(event));
+}
+
+function readBody(request: IncomingMessage): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = false;
+    request.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_REQUEST_BYTES) tooLarge = true;
+      else chunks.push(chunk);
+    });
+    request.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    request.on('error', reject);
+  });
+}
+
+function closeServer(server: Server): Promise<void> {
+  server.closeIdleConnections();
+  const forced = setTimeout(() => server.closeAllConnections(), 2000);
+  return new Promise((resolve) =>
+    server.close(() => {
+      clearTimeout(forced);
+      resolve();
+    }),
+  );
+}
