@@ -1,0 +1,212 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { createWorkerHandler } from '../../functions/session-worker/app';
+import { idempotencyStore } from '../../shared/adapters/idempotency-store';
+import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
+import { secretContextOf } from '../../shared/domain/guidance-session';
+import { lambdaContext } from '../../local/http-gateway';
+import { captureLogs, leakedSecrets } from '../fixtures/log-capture';
+import { guidanceEvent, sqsEvent, sqsRecord } from '../fixtures/sqs';
+import { ALICE, BOB, COMPANY, createWorld, type World } from '../fixtures/world';
+
+let world: World;
+
+function workerFor(w: World) {
+  const handler = createWorkerHandler({
+    users: w.users,
+    store: w.store,
+    bridge: w.bridge,
+    cipher: w.cipher,
+    clock: w.clock,
+    notifier: w.outbox,
+    deadLetters: w.queue,
+    idempotencyStore: idempotencyStore(w.dynamo.client, w.dynamo.tableName),
+    passwordTtlSeconds: w.passwordTtlSeconds,
+    maxReceiveCount: w.queue.maxReceiveCount,
+    logger: w.logger,
+  });
+  return (event: Parameters<typeof handler>[0]) => handler(event, lambdaContext('session-worker', 30_000));
+}
+
+/** Runs the worker behind the in-process queue, as the local stack does, until the queue is empty. */
+async function deliverThroughQueue(w: World, bodies: string[]): Promise<void> {
+  const worker = workerFor(w);
+  w.queue.start(worker);
+  for (const body of bodies) w.queue.send(body, 'corr');
+  await w.queue.drained(20_000);
+  await w.queue.stop();
+}
+
+beforeEach(async () => {
+  world = await createWorld();
+  await world.register(ALICE, BOB);
+});
+afterEach(() => world.stop());
+
+describe('session worker', () => {
+  it('stores an encrypted, expiring password and publishes one notification', async () => {
+    const event = guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now());
+
+    const response = await workerFor(world)(sqsEvent(sqsRecord(JSON.stringify(event))));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(world.bridge.requests).toEqual([
+      { bridgeUserUuid: ALICE.bridgeUserUuid, countryCode: 'FR', companyIdentificationNumber: COMPANY, contactEmail: 'alice@example.com' },
+    ]);
+    const session = await world.store.getSession('alice', COMPANY);
+    const issued = world.bridge.issued[0]!;
+    expect(session?.sessionId).toBe(issued.id);
+    expect(session!.expiresAt - world.clock.now()).toBe(1800 * 1000);
+    expect(await world.cipher.decrypt(session!.ciphertext, secretContextOf(session!))).toBe(issued.password);
+    const { Items } = await world.db.send(new ScanCommand({ TableName: world.dynamo.tableName }));
+    const raw = JSON.stringify(Items, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value));
+    expect(raw).not.toContain(issued.password);
+    const sessionItem = Items!.find((item) => String(item.sk).startsWith('SESSION#'))!;
+    expect(sessionItem.ttl).toBe(Math.ceil(session!.expiresAt / 1000));
+    expect(world.outbox.entries.map((entry) => entry.message)).toEqual([
+      {
+        type: 'guidance.ready',
+        app_user_id: 'alice',
+        company_identification_number: COMPANY,
+        session_expires_at: new Date(session!.expiresAt).toISOString(),
+      },
+    ]);
+    expect(world.outbox.entries[0]!.attributes.type).toBe('guidance.ready');
+  });
+
+  it('turns ten concurrent deliveries of one event and a later one into one session and one notification', async () => {
+    const body = JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now()));
+    world.bridge.delayMs = 30;
+
+    await deliverThroughQueue(world, Array.from({ length: 10 }, () => body));
+    await deliverThroughQueue(world, [body]);
+
+    expect(world.bridge.issued).toHaveLength(1);
+    expect(world.outbox.entries).toHaveLength(1);
+    expect(world.queue.deadLetters).toEqual([]);
+  });
+
+  it('never lets an older event replace a newer one', async () => {
+    const newer = guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now());
+    const older = guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now() - 60_000);
+    const worker = workerFor(world);
+
+    await worker(sqsEvent(sqsRecord(JSON.stringify(newer))));
+    await worker(sqsEvent(sqsRecord(JSON.stringify(older))));
+
+    expect(world.bridge.issued).toHaveLength(1);
+    expect(world.outbox.entries).toHaveLength(1);
+    expect((await world.store.getSession('alice', COMPANY))?.sessionId).toBe(world.bridge.issued[0]!.id);
+    expect((await world.store.getGuidance('alice', COMPANY))?.eventKey).toBe(newer.eventKey);
+  });
+
+  it('replaces the stored session when a newer event arrives, so the old password is gone at once', async () => {
+    const worker = workerFor(world);
+    await worker(sqsEvent(sqsRecord(JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now() - 60_000)))));
+
+    await worker(sqsEvent(sqsRecord(JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now())))));
+
+    const session = await world.store.getSession('alice', COMPANY);
+    expect(session?.sessionId).toBe(world.bridge.issued[1]!.id);
+    expect(await world.cipher.decrypt(session!.ciphertext, secretContextOf(session!))).toBe(world.bridge.issued[1]!.password);
+    expect(world.outbox.entries).toHaveLength(2);
+  });
+
+  it('dead-letters an event for an unknown Bridge user at once, with the reason', async () => {
+    const body = JSON.stringify(guidanceEvent('33333333-3333-4333-8333-333333333333', COMPANY, world.clock.now()));
+
+    const response = await workerFor(world)(sqsEvent(sqsRecord(body)));
+
+    expect(response.batchItemFailures).toEqual([]);
+    expect(world.queue.deadLetters.map(({ body: dead, reason }) => ({ dead, reason }))).toEqual([{ dead: body, reason: 'unknown_user' }]);
+    expect(world.bridge.requests).toHaveLength(0);
+  });
+
+  it('dead-letters a permanent Bridge refusal at once and retries a transient one until it succeeds', async () => {
+    world.bridge.failures.push(new PermanentFailure('bridge_rejected_request', 'Bridge answered 400.'));
+    world.bridge.failures.push(new TransientFailure('bridge_503', 'Bridge answered 503.'));
+    const refused = JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now()));
+    const retried = JSON.stringify(guidanceEvent(BOB.bridgeUserUuid, COMPANY, world.clock.now()));
+
+    await deliverThroughQueue(world, [refused]);
+    await deliverThroughQueue(world, [retried]);
+
+    expect(world.queue.deadLetters.map((letter) => letter.reason)).toEqual(['bridge_rejected_request']);
+    expect(world.outbox.entries.map((entry) => entry.message.app_user_id)).toEqual(['bob']);
+  });
+
+  it('dead-letters a transient failure that outlives every receive, naming it', async () => {
+    for (let i = 0; i < 5; i += 1) world.bridge.failures.push(new TransientFailure('bridge_503', 'Bridge answered 503.'));
+
+    await deliverThroughQueue(world, [JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now()))]);
+
+    expect(world.queue.deadLetters.map((letter) => letter.reason)).toEqual(['retries_exhausted:bridge_503']);
+    expect(world.bridge.requests).toHaveLength(world.queue.maxReceiveCount);
+    expect(world.outbox.entries).toHaveLength(0);
+  });
+
+  it('fails only the bad records of a batch of ten', async () => {
+    const now = world.clock.now();
+    const good = Array.from({ length: 8 }, (_, i) => sqsRecord(JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, `52919631${i}`, now))));
+    const poison = sqsRecord('{"not":"an event"}');
+    const flaky = sqsRecord(JSON.stringify(guidanceEvent(BOB.bridgeUserUuid, COMPANY, now)));
+    world.bridge.failures.push(new TransientFailure('bridge_timeout', 'Bridge call failed (bridge_timeout).'));
+    // The first Bridge call fails: make sure it is the flaky record's by sending it first.
+    const response = await workerFor(world)(sqsEvent(flaky, ...good, poison));
+
+    expect(response.batchItemFailures).toEqual([{ itemIdentifier: flaky.messageId }]);
+    expect(world.queue.deadLetters.map((letter) => letter.reason)).toEqual(['invalid_message']);
+    expect(world.outbox.entries).toHaveLength(8);
+  });
+
+  it('reports every record when the whole batch fails, so none is deleted', async () => {
+    world.bridge.failures.push(new TransientFailure('bridge_503', 'x'), new TransientFailure('bridge_503', 'x'));
+    const records = [ALICE, BOB].map((user) => sqsRecord(JSON.stringify(guidanceEvent(user.bridgeUserUuid, COMPANY, world.clock.now()))));
+
+    const response = await workerFor(world)(sqsEvent(...records));
+
+    expect(response.batchItemFailures.map((failure) => failure.itemIdentifier).sort()).toEqual(records.map((r) => r.messageId).sort());
+  });
+
+  it('processes a batch of ten concurrently: Bridge latency is paid about once, not ten times', async () => {
+    const worker = workerFor(world);
+    const batchOfTen = (companyPrefix: string) =>
+      sqsEvent(...Array.from({ length: 10 }, (_, i) => sqsRecord(JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, `${companyPrefix}${i}`, world.clock.now())))));
+    await worker(batchOfTen('30000000')); // warm-up
+    const timed = async (bridgeDelayMs: number, companyPrefix: string) => {
+      world.bridge.delayMs = bridgeDelayMs;
+      const started = performance.now();
+      const response = await worker(batchOfTen(companyPrefix));
+      expect(response.batchItemFailures).toEqual([]);
+      return performance.now() - started;
+    };
+
+    const withoutLatencyMs = await timed(0, '40000000');
+    const withLatencyMs = await timed(200, '50000000');
+
+    const addedByBridgeMs = withLatencyMs - withoutLatencyMs;
+    console.log(
+      `worker batch of 10, Bridge at 200 ms: ${withLatencyMs.toFixed(0)} ms in all (dynalite alone ${withoutLatencyMs.toFixed(0)} ms); ` +
+        `Bridge latency added ${addedByBridgeMs.toFixed(0)} ms = ${(addedByBridgeMs / 200).toFixed(2)}× one round trip`,
+    );
+    expect(addedByBridgeMs).toBeLessThan(200 * 1.3);
+  });
+
+  it('writes no password, URL or ciphertext to any log line in any flow', async () => {
+    world.bridge.failures.push(new TransientFailure('bridge_503', 'Bridge answered 503.'));
+    const { output } = await captureLogs(async () => {
+      await deliverThroughQueue(world, [
+        JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now())),
+        JSON.stringify(guidanceEvent(BOB.bridgeUserUuid, COMPANY, world.clock.now())),
+        JSON.stringify(guidanceEvent('33333333-3333-4333-8333-333333333333', COMPANY, world.clock.now())),
+        'garbage',
+      ]);
+    });
+
+    const secrets = world.bridge.issued.flatMap((session) => [session.password, session.url]);
+    expect(world.bridge.issued.length).toBeGreaterThan(0);
+    expect(output).toContain('Guidance event processed');
+    expect(leakedSecrets(output, secrets)).toEqual([]);
+    const stored = JSON.stringify({ dlq: world.queue.deadLetters, outbox: world.outbox.entries });
+    expect(leakedSecrets(stored, secrets)).toEqual([]);
+  });
+});
