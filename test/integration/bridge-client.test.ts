@@ -1,0 +1,102 @@
+import { FetchBridgeClient } from '../../shared/adapters/fetch-bridge-client';
+import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
+import { BridgeSimulator } from '../../local/bridge-simulator';
+
+const USER = 'ecc4eaee-0554-4b4f-8937-3c5b816617f6';
+const request = { bridgeUserUuid: USER, countryCode: 'FR', companyIdentificationNumber: '529196313' };
+const credentials = { clientId: 'id', clientSecret: 'client-secret-value' };
+
+let simulator: BridgeSimulator;
+let sleeps: number[];
+
+function client(overrides: Partial<ConstructorParameters<typeof FetchBridgeClient>[0]> = {}) {
+  return new FetchBridgeClient({
+    baseUrl: simulator.baseUrl,
+    credentials: { bridgeCredentials: async () => credentials },
+    retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 5000 },
+    attemptTimeoutMs: 300,
+    sleep: async (ms) => void sleeps.push(ms),
+    random: () => 0.5,
+    ...overrides,
+  });
+}
+
+beforeEach(async () => {
+  simulator = new BridgeSimulator({ ...credentials, knownUsers: [USER] });
+  await simulator.start();
+  sleeps = [];
+});
+afterEach(() => simulator.stop());
+
+describe('FetchBridgeClient against the Bridge simulator', () => {
+  it('creates a session with the contract headers and body', async () => {
+    const session = await client().createGuidanceSession({ ...request, language: 'fr', contactEmail: 'a@b.fr' });
+
+    expect(session).toEqual({ id: simulator.sessions[0]!.id, url: expect.stringContaining(simulator.sessions[0]!.id), password: expect.any(String) });
+    expect(simulator.sessions[0]).toEqual(expect.objectContaining({ userUuid: USER, company: '529196313' }));
+  });
+
+  it('honours Retry-After on 429 and retries 5xx with backoff until it succeeds', async () => {
+    simulator.scriptedFaults.push({ kind: 'status', status: 429, retryAfterSeconds: 2 }, { kind: 'status', status: 503 });
+
+    await client().createGuidanceSession(request);
+
+    expect(simulator.requestCount).toBe(3);
+    expect(sleeps[0]).toBe(2000);
+    expect(sleeps[1]).toBe(10); // attempt 2: 0.5 × min(50, 10 × 2)
+  });
+
+  it('retries timeouts and connection resets', async () => {
+    simulator.scriptedFaults.push({ kind: 'hang', ms: 1000 }, { kind: 'reset' });
+
+    await client().createGuidanceSession(request);
+
+    expect(simulator.requestCount).toBe(3);
+  });
+
+  it.each([
+    [400, 'bridge_rejected_request'],
+    [401, 'bridge_unknown_user'],
+    [403, 'bridge_ip_not_allowed'],
+  ])('treats %i as permanent at once (%s)', async (status, reason) => {
+    simulator.scriptedFaults.push({ kind: 'status', status });
+
+    const error = await client().createGuidanceSession(request).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PermanentFailure);
+    expect((error as PermanentFailure).reason).toBe(reason);
+    expect(simulator.requestCount).toBe(1);
+  });
+
+  it('gives up after the last attempt with a transient failure naming the status', async () => {
+    for (let i = 0; i < 4; i += 1) simulator.scriptedFaults.push({ kind: 'status', status: 502 });
+
+    const error = await client().createGuidanceSession(request).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(TransientFailure);
+    expect((error as TransientFailure).reason).toBe('bridge_502');
+    expect(simulator.requestCount).toBe(4);
+  });
+
+  it('leaves a Retry-After longer than it may wait to the queue', async () => {
+    simulator.scriptedFaults.push({ kind: 'status', status: 429, retryAfterSeconds: 60 });
+
+    await expect(client().createGuidanceSession(request)).rejects.toBeInstanceOf(TransientFailure);
+    expect(simulator.requestCount).toBe(1);
+  });
+
+  it('meets the simulator’s checks: unknown user, bad country and wrong credentials are refused', async () => {
+    const unknown = await client().createGuidanceSession({ ...request, bridgeUserUuid: '33333333-3333-4333-8333-333333333333' }).catch((e: unknown) => e);
+    const badCountry = await client().createGuidanceSession({ ...request, countryCode: 'fr' }).catch((e: unknown) => e);
+    const wrongCredentials = await client({ credentials: { bridgeCredentials: async () => ({ clientId: 'id', clientSecret: 'nope' }) } })
+      .createGuidanceSession(request)
+      .catch((e: unknown) => e);
+
+    expect([unknown, badCountry, wrongCredentials].map((e) => (e as PermanentFailure).reason)).toEqual([
+      'bridge_unknown_user',
+      'bridge_rejected_request',
+      'bridge_unknown_user',
+    ]);
+    expect(JSON.stringify([unknown, badCountry, wrongCredentials].map((e) => (e as Error).message))).not.toContain('client-secret-value');
+  });
+});

@@ -1,0 +1,115 @@
+import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { mockClient } from 'aws-sdk-client-mock';
+import 'aws-sdk-client-mock-jest';
+import { KmsPasswordCipher } from '../../shared/adapters/kms-password-cipher';
+import { SecretsManagerSource, parseBridgeCredentials } from '../../shared/adapters/secrets-manager-source';
+import { SnsNotifier } from '../../shared/adapters/sns-notifier';
+import { SqsDeadLetters } from '../../shared/adapters/sqs-dead-letters';
+
+const context = { app_user_id: 'alice', company_identification_number: '529196313', session_id: 'session-1' };
+
+describe('KmsPasswordCipher', () => {
+  const kms = mockClient(KMSClient);
+  beforeEach(() => kms.reset());
+
+  it('encrypts under the password key with the owner as encryption context', async () => {
+    kms.on(EncryptCommand).resolves({ CiphertextBlob: new Uint8Array([1, 2, 3]) });
+
+    const blob = await new KmsPasswordCipher(new KMSClient({ region: 'eu-west-1' }), 'arn:key').encrypt('s3cret', context);
+
+    expect(blob).toEqual(new Uint8Array([1, 2, 3]));
+    expect(kms).toHaveReceivedCommandWith(EncryptCommand, { KeyId: 'arn:key', EncryptionContext: context });
+    expect(Buffer.from(kms.commandCalls(EncryptCommand)[0]!.args[0].input.Plaintext!).toString()).toBe('s3cret');
+  });
+
+  it('decrypts only with the same key and context', async () => {
+    kms.on(DecryptCommand).resolves({ Plaintext: Buffer.from('s3cret') });
+
+    const plain = await new KmsPasswordCipher(new KMSClient({ region: 'eu-west-1' }), 'arn:key').decrypt(new Uint8Array([9]), context);
+
+    expect(plain).toBe('s3cret');
+    expect(kms).toHaveReceivedCommandWith(DecryptCommand, { KeyId: 'arn:key', EncryptionContext: context });
+  });
+});
+
+describe('SnsNotifier', () => {
+  const sns = mockClient(SNSClient);
+  beforeEach(() => sns.reset());
+
+  it('publishes the contract message with a type attribute and the correlation id', async () => {
+    sns.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    const notification = {
+      type: 'guidance.ready' as const,
+      app_user_id: 'alice',
+      company_identification_number: '529196313',
+      session_expires_at: '2026-11-25T10:30:00.000Z',
+    };
+
+    await new SnsNotifier(new SNSClient({ region: 'eu-west-1' }), 'arn:topic').publish(notification, 'corr-1');
+
+    const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
+    expect(JSON.parse(input.Message!)).toEqual(notification);
+    expect(input.MessageAttributes).toEqual({
+      type: { DataType: 'String', StringValue: 'guidance.ready' },
+      correlation_id: { DataType: 'String', StringValue: 'corr-1' },
+    });
+  });
+});
+
+describe('SqsDeadLetters', () => {
+  const sqs = mockClient(SQSClient);
+  beforeEach(() => sqs.reset());
+
+  it('sends the original body with its failure reason', async () => {
+    sqs.on(SendMessageCommand).resolves({});
+
+    await new SqsDeadLetters(new SQSClient({ region: 'eu-west-1' }), 'https://dlq').deadLetter('{"a":1}', 'unknown_user', 'corr');
+
+    expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
+      QueueUrl: 'https://dlq',
+      MessageBody: '{"a":1}',
+      MessageAttributes: {
+        failure_reason: { DataType: 'String', StringValue: 'unknown_user' },
+        correlation_id: { DataType: 'String', StringValue: 'corr' },
+      },
+    });
+  });
+});
+
+describe('SecretsManagerSource', () => {
+  const secrets = mockClient(SecretsManagerClient);
+  beforeEach(() => secrets.reset());
+
+  it('reads both live webhook secrets and caches them', async () => {
+    secrets.on(GetSecretValueCommand).resolves({ SecretString: 'old-secret, new-secret' });
+    const source = new SecretsManagerSource(new SecretsManagerClient({ region: 'eu-west-1' }), { webhookSecretId: 'webhook' });
+
+    expect(await source.webhookSecrets()).toEqual(['old-secret', 'new-secret']);
+    expect(await source.webhookSecrets()).toEqual(['old-secret', 'new-secret']);
+    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
+  });
+
+  it('answers 503 when the secret cannot be read, without quoting it', async () => {
+    secrets.on(GetSecretValueCommand).rejects(new Error('AccessDenied for arn:secret'));
+    const source = new SecretsManagerSource(new SecretsManagerClient({ region: 'eu-west-1' }), { webhookSecretId: 'webhook-2' });
+
+    await expect(source.webhookSecrets()).rejects.toEqual(expect.objectContaining({ code: 'service_unavailable', status: 503 }));
+  });
+
+  it('parses Bridge credentials and refuses a malformed secret without echoing it', () => {
+    expect(parseBridgeCredentials('{"clientId":"id","clientSecret":"sec"}')).toEqual({ clientId: 'id', clientSecret: 'sec' });
+    for (const bad of ['not json', '{"clientId":"id"}', 'null']) {
+      let message = '';
+      try {
+        parseBridgeCredentials(bad);
+      } catch (error) {
+        message = (error as Error).message;
+      }
+      expect(message).toMatch(/Bridge credentials/);
+      expect(message).not.toContain(bad);
+    }
+  });
+});
