@@ -1,0 +1,42 @@
+import { App, Validations, type AppProps } from 'aws-cdk-lib';
+import { AwsSolutionsChecks } from 'cdk-nag';
+import { ContextError, readConfig, type RelayConfig } from './config';
+import { GuidanceRelayStack } from './guidance-relay-stack';
+
+export interface BuiltApp {
+  readonly app: App;
+  readonly stack: GuidanceRelayStack;
+  readonly config: RelayConfig;
+}
+
+export interface BuildAppOptions extends AppProps {
+  /** Run cdk-nag's AWS Solutions checks on synth. @default true */
+  readonly nag?: boolean;
+}
+
+/**
+ * The whole CDK app: context → validated config → `GuidanceRelay-<stage>` with cdk-nag. The CLI
+ * entry below and the infrastructure tests build the app through this one function.
+ */
+export function buildApp(options: BuildAppOptions = {}): BuiltApp {
+  const { nag = true, ...appProps } = options;
+  const app = new App(appProps);
+  const config = readConfig((key) => app.node.tryGetContext(key));
+  const stack = new GuidanceRelayStack(app, `GuidanceRelay-${config.stage}`, {
+    config,
+    description: `guidance-relay (${config.stage}): Bridge guidance webhook relay and password reveal API`,
+    env: { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION },
+  });
+  if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
+  return { app, stack, config };
+}
+
+if (require.main === module) {
+  try {
+    buildApp();
+  } catch (error) {
+    if (!(error instanceof ContextError)) throw error;
+    console.error(error.message);
+    process.exit(1);
+  }
+}

@@ -1,0 +1,65 @@
+import { Aws, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import {
+  AccountRecovery,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
+  UserPool,
+  UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+import type { JwtSettings } from '../config';
+
+export interface AppUserPoolProps {
+  readonly removalPolicy: RemovalPolicy;
+  readonly deletionProtection: boolean;
+}
+
+/**
+ * The apps' identity provider when the bank does not bring its own (no `jwtIssuer` in context).
+ * Administrators create users (no self sign-up); strong passwords, TOTP MFA required, Plus
+ * feature plan with threat protection enforced. The public app client (no secret) uses SRP.
+ */
+export class AppUserPool extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  /** What the JWT authorizer checks: the pool's issuer URL and the app client id. */
+  readonly jwt: JwtSettings;
+
+  constructor(scope: Construct, id: string, props: AppUserPoolProps) {
+    super(scope, id);
+    this.userPool = new UserPool(this, 'UserPool', {
+      selfSignUpEnabled: false,
+      signInAliases: { email: true },
+      passwordPolicy: {
+        minLength: 12,
+        requireLowercase: true,
+        requireUppercase: true,
+        requireDigits: true,
+        requireSymbols: true,
+        tempPasswordValidity: Duration.days(3),
+      },
+      mfa: Mfa.REQUIRED,
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: FeaturePlan.PLUS,
+      standardThreatProtectionMode: StandardThreatProtectionMode.FULL_FUNCTION,
+      accountRecovery: AccountRecovery.EMAIL_ONLY,
+      deletionProtection: props.deletionProtection,
+      removalPolicy: props.removalPolicy,
+    });
+    this.client = this.userPool.addClient('AppClient', {
+      generateSecret: false,
+      authFlows: { userSrp: true },
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      enableTokenRevocation: true,
+      accessTokenValidity: Duration.minutes(15),
+      idTokenValidity: Duration.minutes(15),
+      refreshTokenValidity: Duration.days(1),
+    });
+    this.jwt = {
+      issuer: `https://cognito-idp.${Aws.REGION}.amazonaws.com/${this.userPool.userPoolId}`,
+      audience: this.client.userPoolClientId,
+    };
+  }
+}

@@ -1,0 +1,100 @@
+import { Aws, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
+import type { Construct } from 'constructs';
+
+/**
+ * Stateful resources. These helpers create their resources directly in the scope they are given
+ * (the stack), so the logical ids are `DataKey`, `PasswordKey` and `GuidanceTable` and never move
+ * when a construct is refactored.
+ */
+export interface StatefulOptions {
+  readonly removalPolicy: RemovalPolicy;
+  /** Table deletion protection (prod). */
+  readonly deletionProtection: boolean;
+}
+
+export interface RelayKeys {
+  /** Encrypts the table and the notification topic. */
+  readonly dataKey: Key;
+  /** Encrypts session passwords only, always with an encryption context naming their owner. */
+  readonly passwordKey: Key;
+}
+
+export function createKeys(scope: Construct, options: StatefulOptions): RelayKeys {
+  const keyDefaults = { enableKeyRotation: true, removalPolicy: options.removalPolicy, pendingWindow: Duration.days(30) };
+  return {
+    dataKey: new Key(scope, 'DataKey', { ...keyDefaults, description: 'guidance-relay: DynamoDB table and SNS topic encryption' }),
+    passwordKey: new Key(scope, 'PasswordKey', { ...keyDefaults, description: 'guidance-relay: Bridge session passwords (envelope of one password each)' }),
+  };
+}
+
+/** Names of the encryption context every password is bound to (see shared/domain/guidance-session.ts). */
+export const PASSWORD_CONTEXT_KEYS = ['app_user_id', 'company_identification_number', 'session_id'] as const;
+
+/**
+ * Lets `grantee` use the password key for `actions` only with an encryption context made of the
+ * password's owner keys, and only when a `session_id` is present: a ciphertext cannot be decrypted
+ * without naming whose password it is.
+ */
+export function grantPasswordKey(key: IKey, grantee: IGrantable, actions: readonly ('kms:Encrypt' | 'kms:Decrypt')[]): void {
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: [...actions],
+      resources: [key.keyArn],
+      conditions: {
+        'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': [...PASSWORD_CONTEXT_KEYS] },
+        Null: { 'kms:EncryptionContext:session_id': 'false' },
+      },
+    }),
+  );
+}
+
+/**
+ * Single-table design (keys built in shared/adapters/dynamo-keys.ts):
+ * - profile by Bridge user: pk `USER#<bridgeUuid>`, sk `PROFILE`
+ * - guidance of an app user & company: pk `APP#<appUserId>`, sk `GUIDANCE#<siren>`
+ * - stored session (encrypted password) of an app user & company: pk `APP#<appUserId>`, sk `SESSION#<siren>`, with `ttl`
+ * - list all guidance + sessions of an app user: Query pk `APP#<appUserId>`
+ * - idempotency records of the worker (Powertools): pk `IDEMPOTENCY#session-worker`, sk `<hash>`, with `ttl`
+ */
+export function createGuidanceTable(scope: Construct, dataKey: IKey, options: StatefulOptions): Table {
+  return new Table(scope, 'GuidanceTable', {
+    partitionKey: { name: 'pk', type: AttributeType.STRING },
+    sortKey: { name: 'sk', type: AttributeType.STRING },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    timeToLiveAttribute: 'ttl',
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+    encryption: TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey: dataKey,
+    deletionProtection: options.deletionProtection,
+    removalPolicy: options.removalPolicy,
+  });
+}
+
+/** Item-level reads and writes the adapters use; no Scan, no table management, no streams. */
+export const TABLE_ITEM_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:Query',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+] as const;
+
+/** Customer-managed key use on behalf of DynamoDB only (kms:ViaService). */
+export const TABLE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'] as const;
+
+/** Read/write of items, plus the table key only through DynamoDB. */
+export function grantTableItems(table: Table, dataKey: IKey, grantee: IGrantable): void {
+  table.grant(grantee, ...TABLE_ITEM_ACTIONS);
+  grantee.grantPrincipal.addToPrincipalPolicy(
+    new PolicyStatement({
+      actions: [...TABLE_KEY_ACTIONS],
+      resources: [dataKey.keyArn],
+      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
+    }),
+  );
+}

@@ -1,0 +1,83 @@
+import { Duration } from 'aws-cdk-lib';
+import { HttpMethod, type HttpRoute } from 'aws-cdk-lib/aws-apigatewayv2';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import type { Table } from 'aws-cdk-lib/aws-dynamodb';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
+import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Construct } from 'constructs';
+import type { JwtSettings } from '../config';
+import { grantSecretValue } from './bridge-secrets';
+import { grantPasswordKey, grantTableItems } from './data';
+import type { RelayHttpApi } from './http-api';
+import { ServiceFunction, type ServiceFunctionProps } from './service-function';
+
+/** The routes that hand out a password: a user needs a handful a day, an attacker many. */
+export const PASSWORD_ROUTE_THROTTLE = { rateLimit: 10, burstLimit: 20 };
+
+export interface RevealApiProps {
+  readonly api: RelayHttpApi;
+  readonly jwt: JwtSettings;
+  readonly table: Table;
+  readonly dataKey: IKey;
+  readonly passwordKey: IKey;
+  readonly bridgeCredentialsSecret: ISecret;
+  readonly bridgeApiUrl: string;
+  readonly passwordTtlSeconds: number;
+  readonly logging: Pick<ServiceFunctionProps, 'logRetention' | 'logRemovalPolicy'>;
+}
+
+/**
+ * The apps' API behind a JWT authorizer: list guidance, reveal a password, delete it after use,
+ * rotate it after a suspected leak. The function may decrypt passwords (and encrypt the new ones
+ * it creates on renewal or rotation), only with the owner's encryption context.
+ */
+export class RevealApi extends Construct {
+  readonly handler: ServiceFunction;
+  readonly authorizer: HttpJwtAuthorizer;
+  readonly routes: readonly HttpRoute[];
+
+  constructor(scope: Construct, id: string, props: RevealApiProps) {
+    super(scope, id);
+    if (!props.jwt.issuer || !props.jwt.audience) throw new Error('RevealApi: jwt.issuer and jwt.audience are required.');
+
+    this.handler = new ServiceFunction(this, 'RevealApi', {
+      name: 'reveal-api',
+      description: 'Lists guidance and reveals, deletes or rotates the stored session password of the caller',
+      timeout: Duration.seconds(10),
+      environment: {
+        TABLE_NAME: props.table.tableName,
+        PASSWORD_KEY_ARN: props.passwordKey.keyArn,
+        BRIDGE_API_URL: props.bridgeApiUrl,
+        BRIDGE_CREDENTIALS_SECRET_ID: props.bridgeCredentialsSecret.secretArn,
+        PASSWORD_TTL_SECONDS: String(props.passwordTtlSeconds),
+      },
+      ...props.logging,
+    });
+    grantTableItems(props.table, props.dataKey, this.handler.role);
+    grantPasswordKey(props.passwordKey, this.handler.role, ['kms:Decrypt', 'kms:Encrypt']);
+    grantSecretValue(props.bridgeCredentialsSecret, this.handler.role);
+
+    this.authorizer = new HttpJwtAuthorizer('AppUserJwt', props.jwt.issuer, { jwtAudience: [props.jwt.audience] });
+    const integration = new HttpLambdaIntegration('RevealApiIntegration', this.handler.function);
+    const company = '/guidance/{company_identification_number}';
+    this.routes = [
+      props.api.addRoute({ method: HttpMethod.GET, path: '/guidance', integration, authorizer: this.authorizer }),
+      props.api.addRoute({
+        method: HttpMethod.POST,
+        path: `${company}/reveal`,
+        integration,
+        authorizer: this.authorizer,
+        throttle: PASSWORD_ROUTE_THROTTLE,
+      }),
+      props.api.addRoute({ method: HttpMethod.DELETE, path: `${company}/session`, integration, authorizer: this.authorizer }),
+      props.api.addRoute({
+        method: HttpMethod.POST,
+        path: `${company}/rotate`,
+        integration,
+        authorizer: this.authorizer,
+        throttle: PASSWORD_ROUTE_THROTTLE,
+      }),
+    ];
+  }
+}

@@ -1,0 +1,161 @@
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { BuildOptions } from 'esbuild';
+
+/** Repository root: entries, the lock file and the credentials shim are resolved from here, whatever the cwd. */
+export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
+
+/** Replaces the SDK's default credential chain in Lambda bundles (see the file for why). */
+export const LAMBDA_CREDENTIALS_SHIM = path.join(PROJECT_ROOT, 'shared', 'aws', 'lambda-credentials.ts');
+
+const CREATE_REQUIRE_BANNER = "import { createRequire } from 'module'; const require = createRequire(import.meta.url);";
+
+/**
+ * The one set of esbuild options of every function: local esbuild (never Docker), ESM with the
+ * AWS SDK bundled (smaller and faster to load than an external SDK, see TOOLCHAIN.md), a
+ * `createRequire` banner for the CommonJS parts of the SDK, and source maps without sources.
+ */
+export const FUNCTION_BUNDLING = {
+  forceDockerBundling: false,
+  format: OutputFormat.ESM,
+  target: 'node22',
+  mainFields: ['module', 'main'],
+  minify: true,
+  sourceMap: true,
+  sourcesContent: false,
+  externalModules: [],
+  banner: CREATE_REQUIRE_BANNER,
+  esbuildArgs: { '--alias': [`@aws-sdk/credential-provider-node=${LAMBDA_CREDENTIALS_SHIM}`] },
+} as const satisfies BundlingOptions;
+
+/** The same options for esbuild's JS API (`esbuild.build({ ...FUNCTION_ESBUILD_OPTIONS, entryPoints, outfile })`), e.g. for the benchmark. */
+export const FUNCTION_ESBUILD_OPTIONS = {
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: FUNCTION_BUNDLING.target,
+  mainFields: [...FUNCTION_BUNDLING.mainFields],
+  minify: FUNCTION_BUNDLING.minify,
+  sourcemap: FUNCTION_BUNDLING.sourceMap,
+  sourcesContent: FUNCTION_BUNDLING.sourcesContent,
+  external: [...FUNCTION_BUNDLING.externalModules],
+  banner: { js: CREATE_REQUIRE_BANNER },
+  alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS_SHIM },
+} as const satisfies BuildOptions;
+
+export const FUNCTION_NAMES = ['bridge-webhook', 'session-worker', 'reveal-api', 'internal-users'] as const;
+export type FunctionName = (typeof FUNCTION_NAMES)[number];
+
+/** `functions/<name>/handler.ts`, exporting `handler`. */
+export function functionEntry(name: FunctionName): string {
+  return path.join(PROJECT_ROOT, 'functions', name, 'handler.ts');
+}
+
+export const METRICS_NAMESPACE = 'GuidanceRelay';
+/** Pinned, not NODEJS_LATEST: the bundle targets node22 and a runtime change must be a tested change. */
+export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
+
+// Secret values travel through Secrets Manager ids, never through the environment.
+const SECRET_LOOKING_NAME = /(SECRET|PASSWORD|TOKEN|PRIVATE_KEY|CLIENT_SECRET)$/;
+
+export interface ServiceFunctionProps {
+  /** Folder under `functions/`; also the Powertools service name. */
+  readonly name: FunctionName;
+  readonly description: string;
+  /** Settings the handler reads at cold start (ids and numbers only). */
+  readonly environment?: Record<string, string>;
+  /** @default 10 seconds */
+  readonly timeout?: Duration;
+  /** @default 256 */
+  readonly memorySize?: number;
+  readonly logRetention: RetentionDays;
+  /** What happens to the log group when the stack goes. */
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+/**
+ * A Lambda function with the house defaults: Node.js 22 on arm64, X-Ray active tracing, JSON logs in
+ * its own log group with a retention, its own role that can write only to that log group (no AWS
+ * managed policy), and the shared esbuild options. Other permissions are granted to `role` by the
+ * construct that owns the concern.
+ */
+export class ServiceFunction extends Construct {
+  readonly function: NodejsFunction;
+  readonly role: Role;
+  readonly logGroup: LogGroup;
+
+  constructor(scope: Construct, id: string, props: ServiceFunctionProps) {
+    super(scope, id);
+    const timeout = props.timeout ?? Duration.seconds(10);
+    const memorySize = props.memorySize ?? 256;
+    validate(props, timeout, memorySize);
+
+    this.logGroup = new LogGroup(this, 'LogGroup', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+    });
+    this.role = new Role(this, 'Role', {
+      assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
+      description: `Execution role of the ${props.name} function`,
+    });
+    this.logGroup.grantWrite(this.role);
+
+    this.function = new NodejsFunction(this, 'Function', {
+      description: props.description,
+      entry: functionEntry(props.name),
+      handler: 'handler',
+      projectRoot: PROJECT_ROOT,
+      depsLockFilePath: path.join(PROJECT_ROOT, 'package-lock.json'),
+      runtime: FUNCTION_RUNTIME,
+      architecture: Architecture.ARM_64,
+      memorySize,
+      timeout,
+      tracing: Tracing.ACTIVE,
+      role: this.role,
+      logGroup: this.logGroup,
+      loggingFormat: LoggingFormat.JSON,
+      awsSdkConnectionReuse: false,
+      environment: {
+        POWERTOOLS_SERVICE_NAME: props.name,
+        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        NODE_OPTIONS: '--enable-source-maps',
+        ...props.environment,
+      },
+      bundling: FUNCTION_BUNDLING,
+    });
+
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-L1',
+        reason:
+          'Pinned to nodejs22.x on purpose: the bundle is built for node22 (esbuild target) and tested on it; moving to Node 24 is a deliberate, tested change rather than a side effect of a CDK upgrade (NODEJS_LATEST).',
+      },
+      {
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by tracing: ACTIVE) use "*": X-Ray does not support resource-level permissions. Every other action of this role is scoped to a resource ARN (asserted by the infra tests).',
+      },
+    );
+  }
+}
+
+function validate(props: ServiceFunctionProps, timeout: Duration, memorySize: number): void {
+  const entry = functionEntry(props.name);
+  if (!existsSync(entry)) throw new Error(`ServiceFunction ${props.name}: entry ${entry} does not exist.`);
+  if (!Number.isInteger(memorySize) || memorySize < 128 || memorySize > 10_240) {
+    throw new Error(`ServiceFunction ${props.name}: memorySize must be an integer from 128 to 10240 MB, got ${memorySize}.`);
+  }
+  const seconds = timeout.toSeconds();
+  if (seconds < 1 || seconds > 900) throw new Error(`ServiceFunction ${props.name}: timeout must be 1 to 900 seconds, got ${seconds}.`);
+  for (const name of Object.keys(props.environment ?? {})) {
+    if (SECRET_LOOKING_NAME.test(name)) {
+      throw new Error(`ServiceFunction ${props.name}: environment variable ${name} looks like a secret; pass a Secrets Manager id (…_SECRET_ID) instead.`);
+    }
+  }
+}

@@ -1,0 +1,122 @@
+import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
+import { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import type { RelayConfig, Stage } from './config';
+import { AppUserPool } from './constructs/app-user-pool';
+import { createBridgeSecrets } from './constructs/bridge-secrets';
+import { createGuidanceTable, createKeys } from './constructs/data';
+import { RelayHttpApi } from './constructs/http-api';
+import { InternalUsers } from './constructs/internal-users';
+import { Notifications } from './constructs/notifications';
+import { RevealApi } from './constructs/reveal-api';
+import { SessionWorker } from './constructs/session-worker';
+import { WebhookIngress } from './constructs/webhook-ingress';
+
+/** What a stage changes: prod keeps its data and logs, dev cleans up after itself. */
+export interface StagePolicy {
+  readonly removalPolicy: RemovalPolicy;
+  readonly deletionProtection: boolean;
+  readonly logRetention: RetentionDays;
+  readonly logRemovalPolicy: RemovalPolicy;
+}
+
+export function stagePolicy(stage: Stage): StagePolicy {
+  return stage === 'prod'
+    ? { removalPolicy: RemovalPolicy.RETAIN, deletionProtection: true, logRetention: RetentionDays.THREE_MONTHS, logRemovalPolicy: RemovalPolicy.RETAIN }
+    : { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false, logRetention: RetentionDays.ONE_WEEK, logRemovalPolicy: RemovalPolicy.DESTROY };
+}
+
+export interface GuidanceRelayStackProps extends StackProps {
+  readonly config: RelayConfig;
+}
+
+/**
+ * guidance-relay: Bridge webhook → queue → session worker → encrypted password → notification,
+ * and the apps' reveal API. Stateful resources (keys, table, secrets) are created here, at the
+ * stack's top level, so their logical ids stay stable; each concern is one construct.
+ */
+export class GuidanceRelayStack extends Stack {
+  readonly config: RelayConfig;
+  readonly api: RelayHttpApi;
+  readonly ingress: WebhookIngress;
+  readonly worker: SessionWorker;
+  readonly revealApi: RevealApi;
+  readonly internalUsers: InternalUsers;
+  readonly notifications: Notifications;
+  readonly userPool?: AppUserPool;
+
+  constructor(scope: Construct, id: string, props: GuidanceRelayStackProps) {
+    super(scope, id, props);
+    const { config } = props;
+    this.config = config;
+    const policy = stagePolicy(config.stage);
+    const logging = { logRetention: policy.logRetention, logRemovalPolicy: policy.logRemovalPolicy };
+
+    const { dataKey, passwordKey } = createKeys(this, policy);
+    const table = createGuidanceTable(this, dataKey, policy);
+    const secrets = createBridgeSecrets(this, { ...config, removalPolicy: policy.removalPolicy });
+
+    this.api = new RelayHttpApi(this, 'HttpApi', logging);
+    this.notifications = new Notifications(this, 'Notifications', { key: dataKey, subscriptions: config.notifications });
+    this.ingress = new WebhookIngress(this, 'WebhookIngress', {
+      api: this.api,
+      webhookSecret: secrets.webhookSecret,
+      webhookMaxAgeSeconds: config.webhookMaxAgeSeconds,
+      bridgeSourceIps: config.bridgeSourceIps,
+      workerTimeout: Duration.seconds(config.workerTimeoutSeconds),
+      maxReceiveCount: config.maxReceiveCount,
+      logging,
+    });
+    this.worker = new SessionWorker(this, 'SessionWorker', {
+      queue: this.ingress.queue,
+      deadLetterQueue: this.ingress.deadLetterQueue,
+      table,
+      dataKey,
+      passwordKey,
+      topic: this.notifications.topic,
+      bridgeCredentialsSecret: secrets.credentialsSecret,
+      bridgeApiUrl: config.bridgeApiUrl,
+      passwordTtlSeconds: config.passwordTtlSeconds,
+      maxReceiveCount: config.maxReceiveCount,
+      timeout: Duration.seconds(config.workerTimeoutSeconds),
+      batchSize: config.workerBatchSize,
+      maxConcurrency: config.workerMaxConcurrency,
+      logging,
+    });
+
+    let jwt = config.jwt;
+    if (!jwt) {
+      this.userPool = new AppUserPool(this, 'AppUserPool', {
+        removalPolicy: policy.removalPolicy,
+        deletionProtection: policy.deletionProtection,
+      });
+      jwt = this.userPool.jwt;
+    }
+    this.revealApi = new RevealApi(this, 'RevealApi', {
+      api: this.api,
+      jwt,
+      table,
+      dataKey,
+      passwordKey,
+      bridgeCredentialsSecret: secrets.credentialsSecret,
+      bridgeApiUrl: config.bridgeApiUrl,
+      passwordTtlSeconds: config.passwordTtlSeconds,
+      logging,
+    });
+    this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, dataKey, logging });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'WebhookUrl', { value: `${this.api.endpoint}/webhooks/bridge`, description: 'Give this URL to Bridge' });
+    new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'QueueUrl', { value: this.ingress.queue.queueUrl });
+    new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingress.deadLetterQueue.queueUrl });
+    new CfnOutput(this, 'TopicArn', { value: this.notifications.topic.topicArn });
+    new CfnOutput(this, 'WebhookSecretArn', { value: secrets.webhookSecret.secretArn, description: "Put Bridge's webhook secret here" });
+    new CfnOutput(this, 'BridgeCredentialsSecretArn', { value: secrets.credentialsSecret.secretArn, description: 'Put {"clientId","clientSecret"} here' });
+    new CfnOutput(this, 'JwtIssuer', { value: jwt.issuer });
+    if (this.userPool) {
+      new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPool.userPoolId });
+      new CfnOutput(this, 'UserPoolClientId', { value: this.userPool.client.userPoolClientId });
+    }
+  }
+}
