@@ -1,0 +1,130 @@
+import { ContextError, DEFAULT_BRIDGE_SOURCE_IPS, readConfig } from '../../infra/config';
+
+describe('readConfig', () => {
+  it('applies the documented defaults to an empty context', () => {
+    const config = readConfig({});
+
+    expect(config).toEqual({
+      stage: 'dev',
+      bridgeSourceIps: DEFAULT_BRIDGE_SOURCE_IPS,
+      webhookSecretName: 'guidance-relay/dev/bridge-webhook',
+      bridgeCredentialsSecretName: 'guidance-relay/dev/bridge-credentials',
+      bridgeApiUrl: 'https://api.bridgeapi.io',
+      passwordTtlSeconds: 1800,
+      webhookMaxAgeSeconds: 259_200,
+      workerTimeoutSeconds: 30,
+      workerBatchSize: 10,
+      workerMaxConcurrency: 5,
+      maxReceiveCount: 5,
+      notifications: {},
+    });
+    expect(DEFAULT_BRIDGE_SOURCE_IPS).toEqual(['63.32.31.5', '52.215.247.62', '34.249.92.209']);
+  });
+
+  it('names the secrets after the stage', () => {
+    const config = readConfig({ stage: 'prod' });
+
+    expect(config.webhookSecretName).toBe('guidance-relay/prod/bridge-webhook');
+    expect(config.bridgeCredentialsSecretName).toBe('guidance-relay/prod/bridge-credentials');
+  });
+
+  it('reads numbers and lists given as strings on the command line (-c key=value)', () => {
+    const config = readConfig({
+      passwordTtlSeconds: '900',
+      workerBatchSize: '3',
+      workerMaxConcurrency: '20',
+      workerTimeoutSeconds: '45',
+      maxReceiveCount: '8',
+      webhookMaxAgeSeconds: '3600',
+      bridgeSourceIps: ' 10.0.0.1 , 192.168.1.20 ',
+    });
+
+    expect(config).toMatchObject({
+      passwordTtlSeconds: 900,
+      workerBatchSize: 3,
+      workerMaxConcurrency: 20,
+      workerTimeoutSeconds: 45,
+      maxReceiveCount: 8,
+      webhookMaxAgeSeconds: 3600,
+      bridgeSourceIps: ['10.0.0.1', '192.168.1.20'],
+    });
+  });
+
+  it('turns the source-IP check off with an empty list or an empty string', () => {
+    expect(readConfig({ bridgeSourceIps: [] }).bridgeSourceIps).toEqual([]);
+    expect(readConfig({ bridgeSourceIps: '' }).bridgeSourceIps).toEqual([]);
+  });
+
+  it('accepts a JSON array of addresses from cdk.json', () => {
+    expect(readConfig({ bridgeSourceIps: ['1.2.3.4', '1.2.3.4', '5.6.7.8'] }).bridgeSourceIps).toEqual(['1.2.3.4', '5.6.7.8']);
+  });
+
+  it('reads context through a function, as the app does with tryGetContext', () => {
+    const context: Record<string, unknown> = { stage: 'prod', workerBatchSize: 4 };
+
+    expect(readConfig((key) => context[key])).toMatchObject({ stage: 'prod', workerBatchSize: 4 });
+  });
+
+  it('takes a given JWT issuer and audience instead of creating a user pool', () => {
+    const config = readConfig({ jwtIssuer: 'https://login.example.com/', jwtAudience: 'guidance-app' });
+
+    expect(config.jwt).toEqual({ issuer: 'https://login.example.com/', audience: 'guidance-app' });
+  });
+
+  it('drops a trailing slash from the Bridge API URL', () => {
+    expect(readConfig({ bridgeApiUrl: 'https://sandbox.bridgeapi.io/' }).bridgeApiUrl).toBe('https://sandbox.bridgeapi.io');
+  });
+
+  it('keeps the optional notification subscriptions', () => {
+    const config = readConfig({
+      notificationEmail: 'ops@example.com',
+      notificationHttpsUrl: 'https://hooks.example.com/guidance',
+      notificationQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:guidance-ready',
+    });
+
+    expect(config.notifications).toEqual({
+      email: 'ops@example.com',
+      httpsUrl: 'https://hooks.example.com/guidance',
+      queueArn: 'arn:aws:sqs:eu-west-1:123456789012:guidance-ready',
+    });
+  });
+
+  it.each([
+    ['stage', { stage: 'staging' }],
+    ['workerBatchSize', { workerBatchSize: 11 }],
+    ['workerBatchSize', { workerBatchSize: 0 }],
+    ['workerBatchSize', { workerBatchSize: 2.5 }],
+    ['passwordTtlSeconds', { passwordTtlSeconds: 3600 }],
+    ['passwordTtlSeconds', { passwordTtlSeconds: 59 }],
+    ['passwordTtlSeconds', { passwordTtlSeconds: 'thirty minutes' }],
+    ['webhookMaxAgeSeconds', { webhookMaxAgeSeconds: 10 }],
+    ['workerTimeoutSeconds', { workerTimeoutSeconds: 901 }],
+    ['workerMaxConcurrency', { workerMaxConcurrency: 1 }],
+    ['workerMaxConcurrency', { workerMaxConcurrency: 1001 }],
+    ['maxReceiveCount', { maxReceiveCount: 0 }],
+    ['bridgeSourceIps', { bridgeSourceIps: '63.32.31.5,not-an-ip' }],
+    ['bridgeSourceIps', { bridgeSourceIps: ['256.1.1.1'] }],
+    ['bridgeSourceIps', { bridgeSourceIps: ['10.0.0.0/8'] }],
+    ['bridgeSourceIps', { bridgeSourceIps: 42 }],
+    ['bridgeApiUrl', { bridgeApiUrl: 'http://api.bridgeapi.io' }],
+    ['bridgeApiUrl', { bridgeApiUrl: 'api.bridgeapi.io' }],
+    ['jwtAudience', { jwtIssuer: 'https://login.example.com' }],
+    ['jwtIssuer', { jwtAudience: 'guidance-app' }],
+    ['jwtIssuer', { jwtIssuer: 'http://login.example.com', jwtAudience: 'guidance-app' }],
+    ['webhookSecretName', { webhookSecretName: 'has spaces in it' }],
+    ['notificationEmail', { notificationEmail: 'not-an-address' }],
+    ['notificationHttpsUrl', { notificationHttpsUrl: 'http://hooks.example.com' }],
+    ['notificationQueueArn', { notificationQueueArn: 'arn:aws:sns:eu-west-1:123456789012:topic' }],
+  ])('refuses a bad %s with an error naming the key', (key, context) => {
+    let thrown: unknown;
+    try {
+      readConfig(context);
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(ContextError);
+    expect((thrown as ContextError).key).toBe(key);
+    expect((thrown as Error).message).toContain(`"${key}"`);
+  });
+});

@@ -1,0 +1,162 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildApp } from '../../infra/app';
+import { ContextError } from '../../infra/config';
+
+// These apps differ only in context, so bundling is skipped (`aws:cdk:bundling-stacks: []`); the
+// bundles themselves are checked in stack.test.ts. cdk-nag stays on for every variant.
+function synth(context: Record<string, unknown>): Template {
+  const { stack } = buildApp({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], ...context } });
+  return Template.fromStack(stack);
+}
+
+// CloudFormation JSON is untyped: the tests index into it freely.
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type CfnJson = any;
+type Resource = { Type: string; Properties: Record<string, CfnJson>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
+
+function resourcesOf(template: Template, type: string): [string, Resource][] {
+  return Object.entries(template.findResources(type)) as [string, Resource][];
+}
+
+function envOf(template: Template, service: string): Record<string, unknown> {
+  const [found] = resourcesOf(template, 'AWS::Lambda::Function').filter(
+    ([, r]) => r.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service,
+  );
+  return found![1].Properties.Environment.Variables;
+}
+
+describe('prod stage', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synth({ stage: 'prod' });
+  });
+
+  it('is named after its stage', () => {
+    expect(buildApp({ context: { stage: 'prod', 'aws:cdk:bundling-stacks': [] }, nag: false }).stack.stackName).toBe('GuidanceRelay-prod');
+  });
+
+  it.each(['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::Cognito::UserPool'])('retains every %s', (type) => {
+    const found = resourcesOf(template, type);
+
+    expect(found.length).toBeGreaterThan(0);
+    for (const [, resource] of found) {
+      expect(resource.DeletionPolicy).toBe('Retain');
+      expect(resource.UpdateReplacePolicy).toBe('Retain');
+    }
+  });
+
+  it('turns on deletion protection for the table and the user pool', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+    template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
+  });
+
+  it('keeps every log group for three months and retains it', () => {
+    const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
+
+    expect(logGroups).toHaveLength(5);
+    for (const [, logGroup] of logGroups) {
+      expect(logGroup.Properties.RetentionInDays).toBe(90);
+      expect(logGroup.DeletionPolicy).toBe('Retain');
+    }
+  });
+
+  it('names the secrets after the stage', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'guidance-relay/prod/bridge-webhook' });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'guidance-relay/prod/bridge-credentials' });
+  });
+});
+
+describe('dev stage', () => {
+  it('destroys the stateful resources with the stack and keeps logs a week', () => {
+    const template = synth({ stage: 'dev' });
+
+    for (const type of ['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::Cognito::UserPool', 'AWS::Logs::LogGroup']) {
+      for (const [, resource] of resourcesOf(template, type)) expect(resource.DeletionPolicy).toBe('Delete');
+    }
+    for (const [, logGroup] of resourcesOf(template, 'AWS::Logs::LogGroup')) expect(logGroup.Properties.RetentionInDays).toBe(7);
+  });
+});
+
+describe('context', () => {
+  let template: Template;
+  beforeAll(() => {
+    template = synth({
+      jwtIssuer: 'https://login.example.com/',
+      jwtAudience: 'guidance-app',
+      bridgeSourceIps: '',
+      bridgeApiUrl: 'https://sandbox.bridgeapi.io',
+      webhookSecretName: 'custom/webhook',
+      bridgeCredentialsSecretName: 'custom/credentials',
+      passwordTtlSeconds: 600,
+      webhookMaxAgeSeconds: 3600,
+      workerTimeoutSeconds: 60,
+      workerBatchSize: 2,
+      workerMaxConcurrency: 3,
+      maxReceiveCount: 7,
+      notificationEmail: 'ops@example.com',
+      notificationHttpsUrl: 'https://hooks.example.com/guidance',
+      notificationQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:guidance-ready',
+    });
+  });
+
+  it('uses the given issuer and audience and creates no user pool', () => {
+    template.resourceCountIs('AWS::Cognito::UserPool', 0);
+    template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      JwtConfiguration: { Issuer: 'https://login.example.com/', Audience: ['guidance-app'] },
+    });
+    expect(template.toJSON().Outputs.UserPoolId).toBeUndefined();
+  });
+
+  it('turns the source-IP check off with an empty list', () => {
+    expect(envOf(template, 'bridge-webhook').BRIDGE_SOURCE_IPS).toBe('');
+  });
+
+  it('passes the limits to the functions', () => {
+    expect(envOf(template, 'bridge-webhook')).toMatchObject({ WEBHOOK_MAX_AGE_SECONDS: '3600' });
+    expect(envOf(template, 'session-worker')).toMatchObject({
+      PASSWORD_TTL_SECONDS: '600',
+      MAX_RECEIVE_COUNT: '7',
+      BRIDGE_API_URL: 'https://sandbox.bridgeapi.io',
+    });
+    expect(envOf(template, 'reveal-api')).toMatchObject({ PASSWORD_TTL_SECONDS: '600', BRIDGE_API_URL: 'https://sandbox.bridgeapi.io' });
+  });
+
+  it('sizes the worker, its event source and the queue from the context', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { Timeout: 60, Environment: { Variables: { POWERTOOLS_SERVICE_NAME: 'session-worker' } } });
+    template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 2, ScalingConfig: { MaximumConcurrency: 3 } });
+    const [, queue] = resourcesOf(template, 'AWS::SQS::Queue').find(([id]) => id.includes('GuidanceEventsQueue'))!;
+    expect(queue.Properties.VisibilityTimeout).toBe(360);
+    expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(7);
+  });
+
+  it('names the secrets as asked', () => {
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'custom/webhook' });
+    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'custom/credentials' });
+  });
+
+  it('subscribes the e-mail, HTTPS and SQS endpoints (raw delivery for SQS)', () => {
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://hooks.example.com/guidance' });
+    template.hasResourceProperties('AWS::SNS::Subscription', {
+      Protocol: 'sqs',
+      Endpoint: 'arn:aws:sqs:eu-west-1:123456789012:guidance-ready',
+      RawMessageDelivery: true,
+    });
+  });
+});
+
+describe('bad context', () => {
+  it.each([
+    ['workerBatchSize', { workerBatchSize: 11 }],
+    ['passwordTtlSeconds', { passwordTtlSeconds: 3600 }],
+    ['bridgeSourceIps', { bridgeSourceIps: '63.32.31.5,300.1.1.1' }],
+    ['jwtAudience', { jwtIssuer: 'https://login.example.com' }],
+    ['jwtIssuer', { jwtAudience: 'guidance-app' }],
+    ['bridgeApiUrl', { bridgeApiUrl: 'http://api.bridgeapi.io' }],
+    ['stage', { stage: 'production' }],
+  ])('stops the app before any resource is built when %s is invalid', (key, context) => {
+    expect(() => buildApp({ context, nag: false })).toThrow(ContextError);
+    expect(() => buildApp({ context, nag: false })).toThrow(`Invalid CDK context "${key}"`);
+  });
+});
