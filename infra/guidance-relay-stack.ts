@@ -7,6 +7,7 @@ import { createBridgeSecrets } from './constructs/bridge-secrets';
 import { createGuidanceTable, createKeys } from './constructs/data';
 import { RelayHttpApi } from './constructs/http-api';
 import { InternalUsers } from './constructs/internal-users';
+import { Monitoring } from './constructs/monitoring';
 import { Notifications } from './constructs/notifications';
 import { RevealApi } from './constructs/reveal-api';
 import { SessionWorker } from './constructs/session-worker';
@@ -44,15 +45,15 @@ export class GuidanceRelayStack extends Stack {
   readonly internalUsers: InternalUsers;
   readonly notifications: Notifications;
   readonly userPool?: AppUserPool;
+  readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: GuidanceRelayStackProps) {
     super(scope, id, props);
     const { config } = props;
     this.config = config;
     const policy = stagePolicy(config.stage);
-    const logging = { logRetention: policy.logRetention, logRemovalPolicy: policy.logRemovalPolicy };
-
     const { dataKey, passwordKey } = createKeys(this, policy);
+    const logging = { logRetention: policy.logRetention, logRemovalPolicy: policy.logRemovalPolicy, logEncryptionKey: dataKey };
     const table = createGuidanceTable(this, dataKey, policy);
     const secrets = createBridgeSecrets(this, { ...config, removalPolicy: policy.removalPolicy });
 
@@ -104,6 +105,17 @@ export class GuidanceRelayStack extends Stack {
       logging,
     });
     this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, dataKey, logging });
+    this.monitoring = new Monitoring(this, 'Monitoring', {
+      queue: this.ingress.queue,
+      deadLetterQueue: this.ingress.deadLetterQueue,
+      stage: this.api.stage,
+      functions: {
+        BridgeWebhook: this.ingress.handler.function,
+        SessionWorker: this.worker.handler.function,
+        RevealApi: this.revealApi.handler.function,
+        InternalUsers: this.internalUsers.handler.function,
+      },
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'WebhookUrl', { value: `${this.api.endpoint}/webhooks/bridge`, description: 'Give this URL to Bridge' });

@@ -1,6 +1,6 @@
-import { Aws, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
+import { PolicyStatement, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 
@@ -16,18 +16,44 @@ export interface StatefulOptions {
 }
 
 export interface RelayKeys {
-  /** Encrypts the table and the notification topic. */
+  /** Encrypts the table, the notification topic and the log groups. */
   readonly dataKey: Key;
   /** Encrypts session passwords only, always with an encryption context naming their owner. */
   readonly passwordKey: Key;
 }
 
 export function createKeys(scope: Construct, options: StatefulOptions): RelayKeys {
-  const keyDefaults = { enableKeyRotation: true, removalPolicy: options.removalPolicy, pendingWindow: Duration.days(30) };
-  return {
-    dataKey: new Key(scope, 'DataKey', { ...keyDefaults, description: 'guidance-relay: DynamoDB table and SNS topic encryption' }),
-    passwordKey: new Key(scope, 'PasswordKey', { ...keyDefaults, description: 'guidance-relay: Bridge session passwords (envelope of one password each)' }),
+  const keyDefaults = {
+    enableKeyRotation: true,
+    removalPolicy: options.removalPolicy,
+    // A retained key may be needed to read backups; a dev key goes sooner.
+    pendingWindow: Duration.days(options.removalPolicy === RemovalPolicy.RETAIN ? 30 : 7),
   };
+  const dataKey = new Key(scope, 'DataKey', { ...keyDefaults, description: 'guidance-relay: DynamoDB table, SNS topic and log group encryption' });
+  allowLogGroupsOfThisAccount(dataKey);
+  return {
+    dataKey,
+    passwordKey: new Key(scope, 'PasswordKey', { ...keyDefaults, description: 'guidance-relay: Bridge session passwords (one KMS Encrypt per password)' }),
+  };
+}
+
+/**
+ * CloudWatch Logs encrypts a log group with a customer-managed key only if the key policy lets
+ * the regional Logs service use it, for log groups of this account and region only (the key
+ * policy AWS documents for "Encrypt log data in CloudWatch Logs using AWS KMS").
+ */
+function allowLogGroupsOfThisAccount(key: Key): void {
+  key.addToResourcePolicy(
+    new PolicyStatement({
+      sid: 'AllowCloudWatchLogsOfThisAccount',
+      principals: [new ServicePrincipal(`logs.${Aws.REGION}.amazonaws.com`)],
+      actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+      resources: ['*'],
+      conditions: {
+        ArnLike: { 'kms:EncryptionContext:aws:logs:arn': `arn:${Aws.PARTITION}:logs:${Aws.REGION}:${Aws.ACCOUNT_ID}:log-group:*` },
+      },
+    }),
+  );
 }
 
 /** Names of the encryption context every password is bound to (see shared/domain/guidance-session.ts). */

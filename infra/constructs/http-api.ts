@@ -11,6 +11,7 @@ import {
   type IHttpRouteAuthorizer,
   type ThrottleSettings,
 } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 
@@ -39,6 +40,8 @@ export const ACCESS_LOG_FIELDS = {
 export interface RelayHttpApiProps {
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  /** Encrypts the access logs. @default AWS-owned key */
+  readonly logEncryptionKey?: IKey;
   /** @default DEFAULT_THROTTLE */
   readonly throttle?: Required<ThrottleSettings>;
 }
@@ -72,7 +75,11 @@ export class RelayHttpApi extends Construct {
     const throttle = props.throttle ?? DEFAULT_THROTTLE;
     validateThrottle('throttle', throttle);
 
-    this.accessLogGroup = new LogGroup(this, 'AccessLogs', { retention: props.logRetention, removalPolicy: props.logRemovalPolicy });
+    this.accessLogGroup = new LogGroup(this, 'AccessLogs', {
+      retention: props.logRetention,
+      removalPolicy: props.logRemovalPolicy,
+      ...(props.logEncryptionKey ? { encryptionKey: props.logEncryptionKey } : {}),
+    });
     this.api = new HttpApi(this, 'Api', {
       description: 'guidance-relay: Bridge webhook, reveal API and internal users API',
       createDefaultStage: false,

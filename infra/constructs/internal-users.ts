@@ -7,13 +7,13 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { grantTableItems } from './data';
 import type { RelayHttpApi } from './http-api';
-import { ServiceFunction, type ServiceFunctionProps } from './service-function';
+import { ServiceFunction, type LogSettings } from './service-function';
 
 export interface InternalUsersProps {
   readonly api: RelayHttpApi;
   readonly table: Table;
   readonly dataKey: IKey;
-  readonly logging: Pick<ServiceFunctionProps, 'logRetention' | 'logRemovalPolicy'>;
+  readonly logging: LogSettings;
 }
 
 /**

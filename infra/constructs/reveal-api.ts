@@ -10,7 +10,7 @@ import type { JwtSettings } from '../config';
 import { grantSecretValue } from './bridge-secrets';
 import { grantPasswordKey, grantTableItems } from './data';
 import type { RelayHttpApi } from './http-api';
-import { ServiceFunction, type ServiceFunctionProps } from './service-function';
+import { ServiceFunction, type LogSettings } from './service-function';
 
 /** The routes that hand out a password: a user needs a handful a day, an attacker many. */
 export const PASSWORD_ROUTE_THROTTLE = { rateLimit: 10, burstLimit: 20 };
@@ -24,7 +24,7 @@ export interface RevealApiProps {
   readonly bridgeCredentialsSecret: ISecret;
   readonly bridgeApiUrl: string;
   readonly passwordTtlSeconds: number;
-  readonly logging: Pick<ServiceFunctionProps, 'logRetention' | 'logRemovalPolicy'>;
+  readonly logging: LogSettings;
 }
 
 /**

@@ -4,6 +4,7 @@ import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
+import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
@@ -77,7 +78,12 @@ export interface ServiceFunctionProps {
   readonly logRetention: RetentionDays;
   /** What happens to the log group when the stack goes. */
   readonly logRemovalPolicy: RemovalPolicy;
+  /** Encrypts the log group (its key policy must let CloudWatch Logs use it). @default AWS-owned key */
+  readonly logEncryptionKey?: IKey;
 }
+
+/** The log settings every construct passes through to its functions. */
+export type LogSettings = Pick<ServiceFunctionProps, 'logRetention' | 'logRemovalPolicy' | 'logEncryptionKey'>;
 
 /**
  * A Lambda function with the house defaults: Node.js 22 on arm64, X-Ray active tracing, JSON logs in
@@ -99,6 +105,7 @@ export class ServiceFunction extends Construct {
     this.logGroup = new LogGroup(this, 'LogGroup', {
       retention: props.logRetention,
       removalPolicy: props.logRemovalPolicy,
+      ...(props.logEncryptionKey ? { encryptionKey: props.logEncryptionKey } : {}),
     });
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),

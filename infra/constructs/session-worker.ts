@@ -9,7 +9,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { grantSecretValue } from './bridge-secrets';
 import { grantPasswordKey, grantTableItems } from './data';
-import { ServiceFunction, type ServiceFunctionProps } from './service-function';
+import { ServiceFunction, type LogSettings } from './service-function';
 
 export interface SessionWorkerProps {
   readonly queue: Queue;
@@ -27,7 +27,7 @@ export interface SessionWorkerProps {
   readonly batchSize: number;
   /** 2 to 1000 concurrent invocations: the ceiling on our call rate to Bridge. */
   readonly maxConcurrency: number;
-  readonly logging: Pick<ServiceFunctionProps, 'logRetention' | 'logRemovalPolicy'>;
+  readonly logging: LogSettings;
 }
 
 /**

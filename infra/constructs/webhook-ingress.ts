@@ -6,7 +6,7 @@ import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { grantSecretValue } from './bridge-secrets';
 import type { RelayHttpApi } from './http-api';
-import { ServiceFunction, type ServiceFunctionProps } from './service-function';
+import { ServiceFunction, type LogSettings } from './service-function';
 
 /** Longest SQS retention: a failing worker has two weeks before an event is lost. */
 export const QUEUE_RETENTION = Duration.days(14);
@@ -23,7 +23,7 @@ export interface WebhookIngressProps {
   /** The queue's visibility timeout is derived from it. */
   readonly workerTimeout: Duration;
   readonly maxReceiveCount: number;
-  readonly logging: Pick<ServiceFunctionProps, 'logRetention' | 'logRemovalPolicy'>;
+  readonly logging: LogSettings;
 }
 
 /**

@@ -110,11 +110,12 @@ describe('functions', () => {
     expect(fn(service)[1].Properties.Timeout).toBe(seconds);
   });
 
-  it.each(SERVICES)('%s log group keeps a week of logs in dev and goes with the stack', (service) => {
+  it.each(SERVICES)('%s log group keeps a week of logs in dev, encrypted with the data key, and goes with the stack', (service) => {
     const logGroupId = fn(service)[1].Properties.LoggingConfig.LogGroup.Ref;
     const logGroup = template.toJSON().Resources[logGroupId];
 
     expect(logGroup.Properties.RetentionInDays).toBe(7);
+    expect(logGroup.Properties.KmsKeyId).toEqual({ 'Fn::GetAtt': [dataKeyId(), 'Arn'] });
     expect(logGroup.DeletionPolicy).toBe('Delete');
   });
 
@@ -288,6 +289,27 @@ describe('data', () => {
     for (const [, key] of resources('AWS::KMS::Key')) expect(key.Properties.EnableKeyRotation).toBe(true);
   });
 
+  it('lets CloudWatch Logs use the data key only for log groups of this account and region', () => {
+    const statements = template.toJSON().Resources[dataKeyId()].Properties.KeyPolicy.Statement as Statement[];
+    const forLogs = statements.filter((s) => JSON.stringify(s).includes('logs.'));
+
+    expect(forLogs).toHaveLength(1);
+    expect(forLogs[0]!.Condition).toEqual({
+      ArnLike: {
+        'kms:EncryptionContext:aws:logs:arn': {
+          'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':logs:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' }, ':log-group:*']],
+        },
+      },
+    });
+  });
+
+  it('gives the password key to no service principal: only IAM roles of this stack use it', () => {
+    const statements = template.toJSON().Resources[passwordKeyId()].Properties.KeyPolicy.Statement as (Statement & { Principal: unknown })[];
+
+    expect(statements).toHaveLength(1);
+    expect(statements[0]!.Principal).toEqual({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } });
+  });
+
   it('destroys table, keys and secrets with a dev stack', () => {
     for (const id of [tableId(), dataKeyId(), passwordKeyId()]) {
       expect(template.toJSON().Resources[id]).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
@@ -404,6 +426,8 @@ describe('HTTP API', () => {
     expect(format).toEqual(ACCESS_LOG_FIELDS);
     expect(settings.Format).not.toMatch(/header|body|requestOverride|querystring|\$context\.path/i);
     expect(settings.DestinationArn).toEqual({ 'Fn::GetAtt': [expect.stringContaining('AccessLogs'), 'Arn'] });
+    const accessLogs = template.toJSON().Resources[settings.DestinationArn['Fn::GetAtt'][0]];
+    expect(accessLogs.Properties).toMatchObject({ RetentionInDays: 7, KmsKeyId: { 'Fn::GetAtt': [dataKeyId(), 'Arn'] } });
   });
 });
 
@@ -505,6 +529,30 @@ describe('IAM', () => {
     for (const service of SERVICES) {
       const role = template.toJSON().Resources[roleId(service)];
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    }
+  });
+});
+
+describe('monitoring', () => {
+  it('alarms on the first dead letter', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+      MetricName: 'ApproximateNumberOfMessagesVisible',
+      Namespace: 'AWS/SQS',
+      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }],
+      Threshold: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+    });
+  });
+
+  it('alarms when events wait in the queue, on API 5xx and on every function error', () => {
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
+    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway' });
+    for (const service of SERVICES) {
+      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
+        MetricName: 'Errors',
+        Namespace: 'AWS/Lambda',
+        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn(service)[0] } }],
+      });
     }
   });
 });
