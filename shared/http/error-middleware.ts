@@ -5,9 +5,9 @@ import { AppError } from '../domain/errors';
 import { errorResponse, type HttpResponse } from './responses';
 
 /**
- * Maps any thrown error to the contract's JSON error body. Below 500 the message is ours and
- * safe to show; a 5xx shows a fixed text and is logged by name only (messages of SDK or fetch
- * errors may quote request data).
+ * Maps any thrown error to the contract's JSON error body. An AppError's message is a fixed text
+ * of ours and safe to show; any other error is a 500 with a fixed text, logged by name only
+ * (messages of SDK or fetch errors may quote request data).
  */
 export function httpErrors(logger: Logger): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
   return {
@@ -18,8 +18,10 @@ export function httpErrors(logger: Logger): middy.MiddlewareObj<APIGatewayProxyE
         return;
       }
       if (error instanceof AppError) {
+        // Our own messages are fixed texts; only the cause (an SDK or fetch error) could quote data, and it is not shown.
         logger.warn('Request failed', { errorCode: error.code, errorName: error.cause instanceof Error ? error.cause.name : undefined });
-        request.response = errorResponse(error.status, error.code, 'The service is temporarily unavailable; retry later.');
+        // A 500 is our misconfiguration: the caller learns nothing about it.
+        request.response = errorResponse(error.status, error.code, error.status === 500 ? 'Internal error.' : error.message);
         return;
       }
       logger.error('Unhandled error', { errorName: error instanceof Error ? error.name : typeof error });
