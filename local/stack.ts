@@ -12,6 +12,8 @@ import type { RetryPolicy } from '../shared/domain/retry';
 import { logger } from '../shared/observability';
 import { systemClock, type Clock } from '../shared/ports/clock';
 import type { PasswordCipher } from '../shared/ports/password-cipher';
+import { noMetrics, type MetricsSink } from '../shared/ports/metrics';
+import { recordBridgeAttempt } from '../shared/adapters/bridge-metrics';
 import { createWebhookHandler } from '../functions/bridge-webhook/app';
 import { createInternalUsersHandler } from '../functions/internal-users/app';
 import { createRevealHandler } from '../functions/reveal-api/app';
@@ -34,6 +36,8 @@ export interface LocalStackOptions {
   readonly queue?: InProcessQueueOptions;
   readonly cipher?: PasswordCipher;
   readonly bridgeRetry?: RetryPolicy;
+  /** Default: none (a laptop has no CloudWatch); tests pass a recorder. */
+  readonly metrics?: MetricsSink;
 }
 
 export interface LocalStack {
@@ -54,6 +58,7 @@ export interface LocalStack {
 export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
   const config = readLocalConfig(options.env ?? process.env);
   const clock = options.clock ?? systemClock;
+  const metrics = options.metrics ?? noMetrics;
   const dynamo = await startLocalDynamo();
   const db = documentClient(dynamo.client);
   const users = new DynamoUserDirectory(db, dynamo.tableName);
@@ -77,6 +82,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     baseUrl: bridgeApiUrl,
     ...(config.bridgeSessionsPath ? { sessionsPath: config.bridgeSessionsPath } : {}),
     credentials,
+    onAttempt: recordBridgeAttempt(metrics),
     ...(options.bridgeRetry ? { retry: options.bridgeRetry } : {}),
   });
   const issueDeps = { bridge: bridgeClient, cipher, store, clock, passwordTtlSeconds: config.passwordTtlSeconds };
@@ -92,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     maxAgeSeconds: config.webhookMaxAgeSeconds,
     allowedSourceIps: [], // the source-IP check is a deployed-only control
     logger,
+    metrics,
   });
   const worker = createWorkerHandler({
     ...issueDeps,
@@ -101,8 +108,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     idempotencyStore: idempotencyStore(dynamo.client, dynamo.tableName),
     maxReceiveCount: queue.maxReceiveCount,
     logger,
+    metrics,
   });
-  const reveal = createRevealHandler({ ...issueDeps, users, logger });
+  const reveal = createRevealHandler({ ...issueDeps, users, logger, metrics });
   const internalUsers = createInternalUsersHandler({ users, store, logger });
   queue.start((event) => worker(event, lambdaContext('session-worker', WORKER_TIMEOUT_MS)));
 

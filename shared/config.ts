@@ -1,4 +1,4 @@
-import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS } from './domain/limits';
+import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from './domain/limits';
 
 type Env = Record<string, string | undefined>;
 
@@ -56,7 +56,7 @@ export function readWebhookConfig(env: Env = process.env): WebhookConfig {
 }
 
 export function readMaxAgeSeconds(env: Env): number {
-  return integer(env, 'WEBHOOK_MAX_AGE_SECONDS', WEBHOOK_DEFAULT_MAX_AGE_SECONDS, 60, 30 * 24 * 3600);
+  return integer(env, 'WEBHOOK_MAX_AGE_SECONDS', WEBHOOK_DEFAULT_MAX_AGE_SECONDS, 60, WEBHOOK_MAX_MAX_AGE_SECONDS);
 }
 
 export function readPasswordTtlSeconds(env: Env): number {

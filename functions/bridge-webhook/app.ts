@@ -5,18 +5,28 @@ import { acceptWebhook, type AcceptWebhookDeps } from '../../shared/domain/accep
 import { AppError } from '../../shared/domain/errors';
 import { header, httpErrors, rawBody } from '../../shared/http/error-middleware';
 import { json, type HttpResponse } from '../../shared/http/responses';
+import { noMetrics, type MetricsSink } from '../../shared/ports/metrics';
 
 export interface WebhookHandlerDeps extends AcceptWebhookDeps {
   readonly logger: Logger;
   /** Bridge's egress IPs; empty disables the check (the laptop stack). */
   readonly allowedSourceIps: readonly string[];
+  /** Default: none (tests); composition roots pass the Powertools sink. */
+  readonly metrics?: MetricsSink;
 }
 
 /** `POST /webhooks/bridge`: HTTP in, the accept-webhook use case, HTTP out. */
 export function createWebhookHandler(deps: WebhookHandlerDeps) {
   const allowed = new Set(deps.allowedSourceIps);
+  const metrics = deps.metrics ?? noMetrics;
   return middy<APIGatewayProxyEventV2, HttpResponse>()
     .use(httpErrors(deps.logger))
+    .use({
+      onError: async (request) => {
+        const outcome = request.error instanceof AppError ? request.error.code : 'internal_error';
+        metrics.count('WebhookRequests', { outcome });
+      },
+    })
     .handler(async (event) => {
       // API Gateway's own view of the peer; X-Forwarded-For is caller-controlled and never read.
       if (allowed.size > 0 && !allowed.has(event.requestContext.http.sourceIp)) {
@@ -33,6 +43,7 @@ export function createWebhookHandler(deps: WebhookHandlerDeps) {
       if (outcome.status === 'accepted') {
         deps.logger.info('Guidance event queued', { eventKey: outcome.event.eventKey, correlationId: event.requestContext.requestId });
       }
+      metrics.count('WebhookRequests', { outcome: outcome.status });
       return json(200, { status: outcome.status });
     });
 }

@@ -3,7 +3,7 @@ import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SqsEventQueue } from '../../shared/adapters/sqs-event-queue';
 import { SecretsManagerSource } from '../../shared/adapters/secrets-manager-source';
 import { readWebhookConfig } from '../../shared/config';
-import { logger } from '../../shared/observability';
+import { logger, metricsSink } from '../../shared/observability';
 import { systemClock } from '../../shared/ports/clock';
 import { createWebhookHandler } from './app';
 
@@ -16,4 +16,5 @@ export const handler = createWebhookHandler({
   maxAgeSeconds: config.maxAgeSeconds,
   allowedSourceIps: config.allowedSourceIps,
   logger,
+  metrics: metricsSink,
 });

@@ -13,17 +13,22 @@ import {
 import { httpErrors } from '../../shared/http/error-middleware';
 import { callerOf, companyParam } from '../../shared/http/request';
 import { json, noContent, type HttpResponse } from '../../shared/http/responses';
+import { noMetrics, type MetricsSink } from '../../shared/ports/metrics';
 
 export interface RevealHandlerDeps extends RevealDeps {
   readonly logger: Logger;
+  readonly metrics?: MetricsSink;
 }
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 /** The reveal API: the caller is the JWT's `sub`; every answer is `Cache-Control: no-store`. */
 export function createRevealHandler(deps: RevealHandlerDeps) {
-  const audit = (action: string, appUserId: string, company: string, outcome: string, sessionId?: string) =>
+  const metrics = deps.metrics ?? noMetrics;
+  const audit = (action: string, appUserId: string, company: string, outcome: string, sessionId?: string) => {
     deps.logger.info('Audit', { audit: { action, appUserId, company, outcome, ...(sessionId ? { sessionId } : {}) } });
+    metrics.count('RevealApiRequests', { action, outcome });
+  };
 
   // Audits every attempt, including refusals; the password and URL never enter the line.
   const audited = async (action: string, appUserId: string, company: string, run: () => Promise<RevealedSession | void>) => {
@@ -40,6 +45,7 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
   const routes: Record<string, (event: APIGatewayProxyEventV2, caller: string) => Promise<HttpResponse>> = {
     'GET /guidance': async (_event, caller) => {
       const items = await listGuidance(caller, deps);
+      metrics.count('RevealApiRequests', { action: 'list', outcome: 'success' });
       return json(200, {
         items: items.map((item) => ({
           company_identification_number: item.companyIdentificationNumber,

@@ -8,6 +8,7 @@ import { queuedGuidanceEventSchema, type GuidanceEvent } from '../../shared/doma
 import { EVENT_DEDUP_RETENTION_SECONDS } from '../../shared/domain/limits';
 import { processGuidanceEvent, type ProcessGuidanceEventDeps } from '../../shared/domain/process-guidance-event';
 import type { DeadLetterSink } from '../../shared/ports/dead-letters';
+import { noMetrics, type MetricsSink } from '../../shared/ports/metrics';
 import { CORRELATION_ID_ATTRIBUTE } from '../../shared/adapters/sqs-event-queue';
 
 export interface WorkerDeps extends ProcessGuidanceEventDeps {
@@ -16,6 +17,7 @@ export interface WorkerDeps extends ProcessGuidanceEventDeps {
   readonly idempotencyStore: BasePersistenceLayer;
   /** The queue's maxReceiveCount: on the last receive a transient failure is dead-lettered with its reason. */
   readonly maxReceiveCount: number;
+  readonly metrics?: MetricsSink;
 }
 
 /**
@@ -35,29 +37,38 @@ export function createWorkerHandler(deps: WorkerDeps) {
     { persistenceStore: deps.idempotencyStore, config: idempotencyConfig },
   );
   const processor = new BatchProcessor(EventType.SQS);
+  const metrics = deps.metrics ?? noMetrics;
+  const deadLetter = async (body: string, reason: string, correlationId: string) => {
+    await deps.deadLetters.deadLetter(body, reason, correlationId);
+    metrics.count('GuidanceEvents', { outcome: 'dead_lettered' });
+    // The metric's reason drops the suffix of retries_exhausted:<cause> to keep dimensions few.
+    metrics.count('DeadLetters', { reason: reason.split(':')[0] ?? reason });
+  };
 
   const handleRecord = async (record: SQSRecord): Promise<void> => {
     const correlationId = record.messageAttributes?.[CORRELATION_ID_ATTRIBUTE]?.stringValue ?? record.messageId;
     const log = deps.logger.createChild({ persistentKeys: { correlationId, messageId: record.messageId } });
     const event = parseQueuedEvent(record.body);
     if (!event) {
-      await deps.deadLetters.deadLetter(record.body, 'invalid_message', correlationId);
+      await deadLetter(record.body, 'invalid_message', correlationId);
       log.warn('Dead-lettered a malformed message', { reason: 'invalid_message' });
       return;
     }
     try {
       const outcome = await processOnce(event, correlationId);
       log.info('Guidance event processed', { eventKey: event.eventKey, outcome });
+      metrics.count('GuidanceEvents', { outcome });
     } catch (error) {
       const receives = Number(record.attributes.ApproximateReceiveCount ?? '1');
       const reason = failureReason(error);
       if (error instanceof PermanentFailure || receives >= deps.maxReceiveCount) {
         const deadLetterReason = error instanceof PermanentFailure ? reason : `retries_exhausted:${reason}`;
-        await deps.deadLetters.deadLetter(record.body, deadLetterReason, correlationId);
+        await deadLetter(record.body, deadLetterReason, correlationId);
         log.warn('Dead-lettered a guidance event', { eventKey: event.eventKey, reason: deadLetterReason, receives });
         return;
       }
       log.warn('Guidance event will be retried', { eventKey: event.eventKey, reason, receives });
+      metrics.count('GuidanceEvents', { outcome: 'retried' });
       throw error;
     }
   };

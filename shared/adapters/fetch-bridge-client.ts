@@ -15,6 +15,14 @@ export interface FetchBridgeClientOptions {
   readonly fetch?: typeof fetch;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
+  /** Told of every attempt (status class and latency), for metrics. Never sees bodies or headers. */
+  readonly onAttempt?: (attempt: BridgeAttempt) => void;
+}
+
+export interface BridgeAttempt {
+  /** 2xx, 400, 401, 403, 408, 429, 5xx, other_4xx, timeout or network. */
+  readonly status: string;
+  readonly latencyMs: number;
 }
 
 type Attempt = { ok: true; session: BridgeGuidanceSession } | { ok: false; failure: PermanentFailure | TransientFailure; retryAfterMs?: number };
@@ -65,13 +73,18 @@ export class FetchBridgeClient implements BridgeClient {
   }
 
   private async attempt(init: RequestInit): Promise<Attempt> {
+    const started = performance.now();
+    const report = (status: string) => this.options.onAttempt?.({ status, latencyMs: performance.now() - started });
     let response: Response;
     try {
       response = await this.fetch(this.endpoint, { ...init, signal: AbortSignal.timeout(this.attemptTimeoutMs) });
     } catch (error) {
-      const reason = error instanceof Error && error.name === 'TimeoutError' ? 'bridge_timeout' : 'bridge_network_error';
+      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      report(timedOut ? 'timeout' : 'network');
+      const reason = timedOut ? 'bridge_timeout' : 'bridge_network_error';
       return { ok: false, failure: new TransientFailure(reason, `Bridge call failed (${reason}).`, { cause: error }) };
     }
+    report(statusClass(response.status));
     if (response.ok) return this.readSession(response);
     await response.body?.cancel().catch(() => undefined);
     const status = response.status;
@@ -96,6 +109,13 @@ export class FetchBridgeClient implements BridgeClient {
     }
     return { ok: true, session: { id, url, password } };
   }
+}
+
+function statusClass(status: number): string {
+  if (status >= 200 && status < 300) return '2xx';
+  if (status >= 500) return '5xx';
+  if ([400, 401, 403, 408, 429].includes(status)) return String(status);
+  return 'other_4xx';
 }
 
 function permanentReason(status: number): string {

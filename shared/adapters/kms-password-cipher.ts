@@ -7,22 +7,29 @@ export class KmsPasswordCipher implements PasswordCipher {
   constructor(
     private readonly kms: KMSClient,
     private readonly keyId: string,
+    /** Told of each failed KMS call, for the KMS-errors alarm. */
+    private readonly onError: (operation: 'Encrypt' | 'Decrypt') => void = () => undefined,
   ) {}
 
   async encrypt(plain: string, context: SecretContext): Promise<Uint8Array> {
-    const { CiphertextBlob } = await this.kms.send(
-      new EncryptCommand({ KeyId: this.keyId, Plaintext: Buffer.from(plain, 'utf8'), EncryptionContext: { ...context } }),
-    );
+    const { CiphertextBlob } = await this.kms
+      .send(new EncryptCommand({ KeyId: this.keyId, Plaintext: Buffer.from(plain, 'utf8'), EncryptionContext: { ...context } }))
+      .catch((error: unknown) => this.failed('Encrypt', error));
     if (!CiphertextBlob) throw new Error('KMS returned no ciphertext.');
     return CiphertextBlob;
   }
 
   async decrypt(blob: Uint8Array, context: SecretContext): Promise<string> {
-    const { Plaintext } = await this.kms.send(
+    const { Plaintext } = await this.kms
       // KeyId pins the key: a ciphertext from any other key is refused.
-      new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: blob, EncryptionContext: { ...context } }),
-    );
+      .send(new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: blob, EncryptionContext: { ...context } }))
+      .catch((error: unknown) => this.failed('Decrypt', error));
     if (!Plaintext) throw new Error('KMS returned no plaintext.');
     return Buffer.from(Plaintext).toString('utf8');
+  }
+
+  private failed(operation: 'Encrypt' | 'Decrypt', error: unknown): never {
+    this.onError(operation);
+    throw error;
   }
 }

@@ -1,6 +1,8 @@
 /** Limits and windows of the product, in one place, units in the names. */
 export const WEBHOOK_MAX_BODY_BYTES = 64 * 1024;
 export const WEBHOOK_DEFAULT_MAX_AGE_SECONDS = 259_200; // 3 days
+/** The replay window may be widened up to 7 days, still well inside the deduplication memory below. */
+export const WEBHOOK_MAX_MAX_AGE_SECONDS = 7 * 24 * 3600;
 export const WEBHOOK_MAX_FUTURE_SKEW_SECONDS = 300;
 export const PASSWORD_MAX_TTL_SECONDS = 1800; // Bridge's rule: at most 30 minutes
 /** Deduplication outlives the replay window and the DLQ retention (14 days), so a redrive is still a duplicate. */
