@@ -29,6 +29,8 @@ export interface CreatedSession {
  */
 export class BridgeSimulator {
   readonly knownUsers: Set<string>;
+  /** Companies Bridge refuses with 400 (a deterministic permanent failure for tests and chaos runs). */
+  readonly rejectedCompanies = new Set<string>();
   readonly sessions: CreatedSession[] = [];
   latencyMs: number;
   /** Faults served before any normal answer, first in first out. */
@@ -92,7 +94,7 @@ export class BridgeSimulator {
     }
     const user = String(payload.user_uuid ?? '').toLowerCase();
     const company = String(payload.company_identification_number ?? '');
-    if (!/^[A-Z]{2}$/.test(String(payload.country_code ?? '')) || !/^\d{9}$/.test(company)) {
+    if (!/^[A-Z]{2}$/.test(String(payload.country_code ?? '')) || !/^\d{9}$/.test(company) || this.rejectedCompanies.has(company)) {
       return send(response, 400, { errors: [{ code: 'invalid_request' }] });
     }
     if (!this.knownUsers.has(user)) return send(response, 401, { errors: [{ code: 'user.not_found' }] });

@@ -1,9 +1,9 @@
-import type { GuidanceReadyNotification, Notifier } from '../shared/ports/notifier';
+import type { GuidanceReadyNotification, NotificationMeta, Notifier } from '../shared/ports/notifier';
 
 export interface OutboxEntry {
   readonly publishedAt: string;
   readonly correlationId: string;
-  readonly attributes: { readonly type: string };
+  readonly attributes: { readonly type: string; readonly event_key: string };
   readonly message: GuidanceReadyNotification;
 }
 
@@ -12,11 +12,11 @@ export class LocalOutbox implements Notifier {
   readonly entries: OutboxEntry[] = [];
   private readonly listeners = new Set<(entry: OutboxEntry) => void>();
 
-  async publish(notification: GuidanceReadyNotification, correlationId: string): Promise<void> {
+  async publish(notification: GuidanceReadyNotification, { correlationId, eventKey }: NotificationMeta): Promise<void> {
     const entry = {
       publishedAt: new Date().toISOString(),
       correlationId,
-      attributes: { type: notification.type },
+      attributes: { type: notification.type, event_key: eventKey },
       // A copy, so nothing the caller holds can change what was "sent".
       message: JSON.parse(JSON.stringify(notification)) as GuidanceReadyNotification,
     };

@@ -1,5 +1,5 @@
 import { PublishCommand, type SNSClient } from '@aws-sdk/client-sns';
-import type { GuidanceReadyNotification, Notifier } from '../ports/notifier';
+import type { GuidanceReadyNotification, NotificationMeta, Notifier } from '../ports/notifier';
 import { CORRELATION_ID_ATTRIBUTE } from './sqs-event-queue';
 
 /** Publishes the contract's notification to the SNS topic; the SDK retries transient faults. */
@@ -9,14 +9,15 @@ export class SnsNotifier implements Notifier {
     private readonly topicArn: string,
   ) {}
 
-  async publish(notification: GuidanceReadyNotification, correlationId: string): Promise<void> {
+  async publish(notification: GuidanceReadyNotification, meta: NotificationMeta): Promise<void> {
     await this.sns.send(
       new PublishCommand({
         TopicArn: this.topicArn,
         Message: JSON.stringify(notification),
         MessageAttributes: {
           type: { DataType: 'String', StringValue: notification.type },
-          [CORRELATION_ID_ATTRIBUTE]: { DataType: 'String', StringValue: correlationId },
+          [CORRELATION_ID_ATTRIBUTE]: { DataType: 'String', StringValue: meta.correlationId },
+          event_key: { DataType: 'String', StringValue: meta.eventKey },
         },
       }),
     );

@@ -55,7 +55,7 @@ export async function processGuidanceEvent(
       company_identification_number: company,
       session_expires_at: new Date(session.expiresAt).toISOString(),
     },
-    correlationId,
+    { correlationId, eventKey: event.eventKey },
   );
   await deps.store.markNotified(appUserId, company, event.eventKey);
   return 'notified';

@@ -6,7 +6,14 @@ export interface GuidanceReadyNotification {
   readonly session_expires_at: string;
 }
 
+/** Travels beside the message (SNS message attributes), never inside it. */
+export interface NotificationMeta {
+  readonly correlationId: string;
+  /** The guidance event behind it: lets a push service drop a duplicate delivery. */
+  readonly eventKey: string;
+}
+
 /** Tells the user's devices a guidance is ready (SNS in AWS, an outbox locally). */
 export interface Notifier {
-  publish(notification: GuidanceReadyNotification, correlationId: string): Promise<void>;
+  publish(notification: GuidanceReadyNotification, meta: NotificationMeta): Promise<void>;
 }

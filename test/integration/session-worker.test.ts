@@ -70,7 +70,7 @@ describe('session worker', () => {
         session_expires_at: new Date(session!.expiresAt).toISOString(),
       },
     ]);
-    expect(world.outbox.entries[0]!.attributes.type).toBe('guidance.ready');
+    expect(world.outbox.entries[0]!.attributes).toEqual({ type: 'guidance.ready', event_key: event.eventKey });
   });
 
   it('turns ten concurrent deliveries of one event and a later one into one session and one notification', async () => {

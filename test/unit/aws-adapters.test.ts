@@ -48,13 +48,14 @@ describe('SnsNotifier', () => {
       session_expires_at: '2026-11-25T10:30:00.000Z',
     };
 
-    await new SnsNotifier(new SNSClient({ region: 'eu-west-1' }), 'arn:topic').publish(notification, 'corr-1');
+    await new SnsNotifier(new SNSClient({ region: 'eu-west-1' }), 'arn:topic').publish(notification, { correlationId: 'corr-1', eventKey: 'k'.repeat(64) });
 
     const input = sns.commandCalls(PublishCommand)[0]!.args[0].input;
     expect(JSON.parse(input.Message!)).toEqual(notification);
     expect(input.MessageAttributes).toEqual({
       type: { DataType: 'String', StringValue: 'guidance.ready' },
       correlation_id: { DataType: 'String', StringValue: 'corr-1' },
+      event_key: { DataType: 'String', StringValue: 'k'.repeat(64) },
     });
   });
 });
