@@ -38,6 +38,13 @@ export interface LocalStackOptions {
   readonly bridgeRetry?: RetryPolicy;
   /** Default: none (a laptop has no CloudWatch); tests pass a recorder. */
   readonly metrics?: MetricsSink;
+  /** Wraps the worker's and reveal API's adapters, e.g. to inject faults (chaos runs). */
+  readonly decorate?: AdapterDecorator;
+}
+
+/** Receives each adapter by role and returns what the handlers should use instead. */
+export interface AdapterDecorator {
+  <T extends object>(role: 'store' | 'users' | 'cipher' | 'notifier', adapter: T): T;
 }
 
 export interface LocalStack {
@@ -65,6 +72,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const store = new DynamoGuidanceStore(db, dynamo.tableName);
   const cipher = options.cipher ?? new LocalAesGcmCipher();
   const outbox = new LocalOutbox();
+  const decorate: AdapterDecorator = options.decorate ?? ((_role, adapter) => adapter);
   const queue = new InProcessQueue(options.queue);
 
   let bridge: BridgeSimulator | undefined;
@@ -85,7 +93,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     onAttempt: recordBridgeAttempt(metrics),
     ...(options.bridgeRetry ? { retry: options.bridgeRetry } : {}),
   });
-  const issueDeps = { bridge: bridgeClient, cipher, store, clock, passwordTtlSeconds: config.passwordTtlSeconds };
+  const handlerStore = decorate('store', store);
+  const handlerUsers = decorate('users', users);
+  const issueDeps = {
+    bridge: bridgeClient,
+    cipher: decorate('cipher', cipher),
+    store: handlerStore,
+    clock,
+    passwordTtlSeconds: config.passwordTtlSeconds,
+  };
 
   for (const demo of DEMO_USERS) {
     await registerUser({ bridgeUserUuid: demo.bridgeUserUuid, appUserId: demo.appUserId, countryCode: demo.countryCode }, { users, store });
@@ -102,15 +118,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const worker = createWorkerHandler({
     ...issueDeps,
-    users,
-    notifier: outbox,
+    users: handlerUsers,
+    notifier: decorate('notifier', outbox),
     deadLetters: queue,
     idempotencyStore: idempotencyStore(dynamo.client, dynamo.tableName),
     maxReceiveCount: queue.maxReceiveCount,
     logger,
     metrics,
   });
-  const reveal = createRevealHandler({ ...issueDeps, users, logger, metrics });
+  const reveal = createRevealHandler({ ...issueDeps, users: handlerUsers, logger, metrics });
   const internalUsers = createInternalUsersHandler({ users, store, logger });
   queue.start((event) => worker(event, lambdaContext('session-worker', WORKER_TIMEOUT_MS)));
 
