@@ -1,9 +1,8 @@
 import { randomUUID, createHash } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AppError } from '../shared/domain/errors';
-import type { GuidanceEvent } from '../shared/domain/guidance-event';
 import type { DeadLetterSink } from '../shared/ports/dead-letters';
-import type { EventQueue } from '../shared/ports/event-queue';
+import type { EventQueue, QueuedMessage } from '../shared/ports/event-queue';
 import { CORRELATION_ID_ATTRIBUTE } from '../shared/adapters/sqs-event-queue';
 
 export interface InProcessQueueOptions {
@@ -21,7 +20,7 @@ export interface DeadLetter {
   readonly deadLetteredAt: string;
 }
 
-interface QueuedMessage {
+interface StoredMessage {
   readonly messageId: string;
   readonly body: string;
   readonly correlationId: string;
@@ -44,11 +43,11 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
   readonly visibilityTimeoutMs: number;
   readonly maxReceiveCount: number;
   private readonly maxConcurrentBatches: number;
-  private messages: QueuedMessage[] = [];
+  private messages: StoredMessage[] = [];
   private consumer: BatchConsumer | undefined;
   private running = 0;
   private timer: NodeJS.Timeout | undefined;
-  private readonly inFlight = new Set<Promise<void>>();
+  private readonly deliveries = new Set<Promise<void>>();
 
   constructor(options: InProcessQueueOptions = {}) {
     this.batchSize = options.batchSize ?? 10;
@@ -57,12 +56,12 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
     this.maxConcurrentBatches = options.maxConcurrentBatches ?? 2;
   }
 
-  async enqueue(event: GuidanceEvent, correlationId: string): Promise<void> {
+  async enqueue(message: QueuedMessage, correlationId: string): Promise<void> {
     if (this.failNextSends > 0) {
       this.failNextSends -= 1;
       throw new AppError('queue_unavailable', 'The event could not be queued; Bridge will retry.');
     }
-    this.send(JSON.stringify(event), correlationId);
+    this.send(JSON.stringify(message), correlationId);
   }
 
   /** Raw send, as `ops redrive` or a test would. */
@@ -75,8 +74,19 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
     this.deadLetters.push({ messageId: randomUUID(), body, reason, correlationId, deadLetteredAt: new Date().toISOString() });
   }
 
+  /** Messages not yet deleted, in flight or not. */
   get depth(): number {
     return this.messages.length;
+  }
+
+  /** Messages received and within their visibility timeout. */
+  get inFlight(): number {
+    const now = Date.now();
+    return this.messages.filter((message) => message.receiveCount > 0 && message.visibleAt > now).length;
+  }
+
+  oldestSentAt(): number | undefined {
+    return this.messages.length === 0 ? undefined : Math.min(...this.messages.map((message) => message.sentAt));
   }
 
   start(consumer: BatchConsumer): void {
@@ -87,7 +97,7 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
   async stop(): Promise<void> {
     this.consumer = undefined;
     if (this.timer) clearTimeout(this.timer);
-    await Promise.allSettled([...this.inFlight]);
+    await Promise.allSettled([...this.deliveries]);
   }
 
   /** Resolves once nothing is queued or being processed. */
@@ -115,18 +125,18 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
       this.running += 1;
       const work = this.deliver(consumer, batch).finally(() => {
         this.running -= 1;
-        this.inFlight.delete(work);
+        this.deliveries.delete(work);
         this.schedule(0);
       });
-      this.inFlight.add(work);
+      this.deliveries.add(work);
     }
     const next = Math.min(...this.messages.map((message) => message.visibleAt));
     if (Number.isFinite(next)) this.schedule(Math.max(1, next - Date.now()));
   }
 
-  private receive(): QueuedMessage[] {
+  private receive(): StoredMessage[] {
     const now = Date.now();
-    const batch: QueuedMessage[] = [];
+    const batch: StoredMessage[] = [];
     for (const message of [...this.messages]) {
       if (batch.length >= this.batchSize) break;
       if (message.visibleAt > now) continue;
@@ -148,7 +158,7 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
     return batch;
   }
 
-  private async deliver(consumer: BatchConsumer, batch: QueuedMessage[]): Promise<void> {
+  private async deliver(consumer: BatchConsumer, batch: StoredMessage[]): Promise<void> {
     let failed: Set<string>;
     try {
       const response = await consumer({ Records: batch.map(toRecord) });
@@ -166,7 +176,7 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
   }
 }
 
-function toRecord(message: QueuedMessage): SQSRecord {
+function toRecord(message: StoredMessage): SQSRecord {
   return {
     messageId: message.messageId,
     receiptHandle: `local-${message.messageId}-${message.receiveCount}`,

@@ -25,6 +25,10 @@ import { InProcessQueue, type InProcessQueueOptions } from './in-process-queue';
 import { verifyLocalToken } from './jwt';
 import { DEMO_USERS, readLocalConfig, type LocalConfig } from './local-config';
 import { LocalOutbox } from './outbox';
+import { localOps } from './ops/local-ops';
+import { parseJsonBody, parseRedriveRequest, parseRevokeRequest } from './ops/ops-requests';
+import { AppError } from '../shared/domain/errors';
+import { errorResponse } from '../shared/http/responses';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -134,11 +138,18 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     (name: string, handler: (event: never, context: never) => Promise<unknown>): LocalRoute['invoke'] =>
     async (event) =>
       (await handler(event as never, lambdaContext(name, REQUEST_TIMEOUT_MS) as never)) as Awaited<ReturnType<LocalRoute['invoke']>>;
-  const localOnly = (payload: () => unknown): LocalRoute['invoke'] => async () => ({
-    statusCode: 200,
-    headers: { 'content-type': 'application/json', 'cache-control': 'no-store' },
-    body: JSON.stringify(payload()),
-  });
+  const localOnly =
+    (payload: (body: unknown) => unknown): LocalRoute['invoke'] =>
+    async (event) => {
+      try {
+        const result = await payload(parseJsonBody(event.body, event.isBase64Encoded ?? false));
+        return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(result) };
+      } catch (error) {
+        if (error instanceof AppError && error.status < 500) return errorResponse(error.status, error.code, error.message);
+        throw error;
+      }
+    };
+  const ops = localOps(queue, store, clock);
 
   const routes: LocalRoute[] = [
     route('POST /webhooks/bridge', 'none', asLambda('bridge-webhook', webhook)),
@@ -150,6 +161,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     route('POST /guidance/{company_identification_number}/rotate', 'jwt', asLambda('reveal-api', reveal)),
     route('GET /_local/outbox', 'admin', localOnly(() => ({ items: outbox.entries }))),
     route('GET /_local/dead-letters', 'admin', localOnly(() => ({ items: queue.deadLetters }))),
+    route('GET /_local/ops/status', 'admin', localOnly(() => ops.status())),
+    route('POST /_local/ops/redrive', 'admin', localOnly((body) => {
+      const { limit, dryRun } = parseRedriveRequest(body);
+      return ops.redrive(limit, dryRun);
+    })),
+    route('POST /_local/ops/revoke', 'admin', localOnly((body) => {
+      const { scope, options } = parseRevokeRequest(body);
+      return ops.revoke(scope, options);
+    })),
   ];
 
   const server = createServer((request, response) => {

@@ -4,9 +4,11 @@ import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-p
 import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
 import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
-import { queuedGuidanceEventSchema, type GuidanceEvent } from '../../shared/domain/guidance-event';
+import { queuedGuidanceEventSchema } from '../../shared/domain/guidance-event';
 import { EVENT_DEDUP_RETENTION_SECONDS } from '../../shared/domain/limits';
 import { processGuidanceEvent, type ProcessGuidanceEventDeps } from '../../shared/domain/process-guidance-event';
+import { renewSession, SESSION_RENEWAL_TYPE, sessionRenewalSchema } from '../../shared/domain/session-renewal';
+import type { QueuedMessage } from '../../shared/ports/event-queue';
 import type { DeadLetterSink } from '../../shared/ports/dead-letters';
 import { noMetrics, type MetricsSink } from '../../shared/ports/metrics';
 import { CORRELATION_ID_ATTRIBUTE } from '../../shared/adapters/sqs-event-queue';
@@ -33,7 +35,8 @@ export function createWorkerHandler(deps: WorkerDeps) {
   });
   // The stored result is only the outcome: never a password, a URL or a session id.
   const processOnce = makeIdempotent(
-    (event: GuidanceEvent, correlationId: string) => processGuidanceEvent(event, correlationId, deps),
+    (message: QueuedMessage, correlationId: string) =>
+      message.type === SESSION_RENEWAL_TYPE ? renewSession(message, correlationId, deps) : processGuidanceEvent(message, correlationId, deps),
     { persistenceStore: deps.idempotencyStore, config: idempotencyConfig },
   );
   const processor = new BatchProcessor(EventType.SQS);
@@ -79,9 +82,12 @@ export function createWorkerHandler(deps: WorkerDeps) {
   };
 }
 
-function parseQueuedEvent(body: string): GuidanceEvent | undefined {
+function parseQueuedEvent(body: string): QueuedMessage | undefined {
   try {
-    const parsed = queuedGuidanceEventSchema.safeParse(JSON.parse(body));
+    const message: unknown = JSON.parse(body);
+    const parsed = (message as { type?: unknown })?.type === SESSION_RENEWAL_TYPE
+      ? sessionRenewalSchema.safeParse(message)
+      : queuedGuidanceEventSchema.safeParse(message);
     return parsed.success ? parsed.data : undefined;
   } catch {
     return undefined;

@@ -4,11 +4,13 @@ import {
   GetCommand,
   PutCommand,
   QueryCommand,
+  ScanCommand,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { GuidanceRecord, StoredSession } from '../domain/guidance-session';
 import type { GuidanceStore, RecordGuidanceResult } from '../ports/guidance-store';
+import type { SessionInventory, SessionLocator } from '../ports/session-inventory';
 import { GUIDANCE_PREFIX, keys, SESSION_PREFIX, TTL_ATTRIBUTE } from './dynamo-keys';
 import { isConditionFailure, toGuidance, toSession } from './dynamo-items';
 
@@ -16,7 +18,9 @@ const BATCH_WRITE_LIMIT = 25;
 const BATCH_WRITE_ATTEMPTS = 5;
 
 /** Guidance records and sessions in the single table; races are settled by condition expressions. */
-export class DynamoGuidanceStore implements GuidanceStore {
+const isSessionItem = (item: Record<string, unknown>) => String(item.sk).startsWith(SESSION_PREFIX);
+
+export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
@@ -182,6 +186,37 @@ export class DynamoGuidanceStore implements GuidanceStore {
       await this.batchDelete(deletes);
     }
     return items.length;
+  }
+
+  async findSessions(scope: { appUserId: string } | 'all'): Promise<SessionLocator[]> {
+    const projection = 'appUserId, company, sessionId, expiresAt, sk';
+    const items =
+      scope === 'all' ? await this.scanSessions(projection) : (await this.queryPartition(scope.appUserId, projection)).filter(isSessionItem);
+    return items.map((item) => ({
+      appUserId: String(item.appUserId),
+      companyIdentificationNumber: String(item.company),
+      sessionId: String(item.sessionId),
+      expiresAt: Number(item.expiresAt),
+    }));
+  }
+
+  private async scanSessions(projection: string): Promise<Record<string, unknown>[]> {
+    const items: Record<string, unknown>[] = [];
+    let cursor: Record<string, unknown> | undefined;
+    do {
+      const page = await this.db.send(
+        new ScanCommand({
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(sk, :session)',
+          ExpressionAttributeValues: { ':session': SESSION_PREFIX },
+          ProjectionExpression: projection,
+          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
+        }),
+      );
+      items.push(...(page.Items ?? []));
+      cursor = page.LastEvaluatedKey;
+    } while (cursor);
+    return items;
   }
 
   private async batchDelete(requests: { DeleteRequest: { Key: Record<string, unknown> } }[]): Promise<void> {

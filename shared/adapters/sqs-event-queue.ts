@@ -1,23 +1,22 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
 import { AppError } from '../domain/errors';
-import type { GuidanceEvent } from '../domain/guidance-event';
-import type { EventQueue } from '../ports/event-queue';
+import type { EventQueue, QueuedMessage } from '../ports/event-queue';
 
 export const CORRELATION_ID_ATTRIBUTE = 'correlation_id';
 
-/** Sends guidance events to the worker's SQS queue; the SDK retries transient faults with backoff. */
+/** Sends guidance events (and renewals) to the worker's SQS queue; the SDK retries transient faults with backoff. */
 export class SqsEventQueue implements EventQueue {
   constructor(
     private readonly sqs: SQSClient,
     private readonly queueUrl: string,
   ) {}
 
-  async enqueue(event: GuidanceEvent, correlationId: string): Promise<void> {
+  async enqueue(message: QueuedMessage, correlationId: string): Promise<void> {
     try {
       await this.sqs.send(
         new SendMessageCommand({
           QueueUrl: this.queueUrl,
-          MessageBody: JSON.stringify(event),
+          MessageBody: JSON.stringify(message),
           MessageAttributes: {
             [CORRELATION_ID_ATTRIBUTE]: { DataType: 'String', StringValue: correlationId },
           },

@@ -1,6 +1,10 @@
 import type { GuidanceEvent } from '../domain/guidance-event';
+import type { SessionRenewal } from '../domain/session-renewal';
 
-/** Durable hand-off from the webhook to the worker. Resolves only once the queue has the event. */
+/** What the worker's queue carries: ids and timestamps only, never a secret. */
+export type QueuedMessage = GuidanceEvent | SessionRenewal;
+
+/** Durable hand-off to the worker. Resolves only once the queue has the message. */
 export interface EventQueue {
-  enqueue(event: GuidanceEvent, correlationId: string): Promise<void>;
+  enqueue(message: QueuedMessage, correlationId: string): Promise<void>;
 }

@@ -1,0 +1,73 @@
+import { createHash } from 'node:crypto';
+import * as z from 'zod/mini';
+import { isLive } from './guidance-session';
+import { issueSession } from './issue-session';
+import type { ProcessGuidanceEventDeps } from './process-guidance-event';
+
+export const SESSION_RENEWAL_TYPE = 'session.renew';
+
+/** An operator's request (after `ops revoke --renew`) to give a user a fresh session and tell them. */
+export interface SessionRenewal {
+  readonly eventKey: string;
+  readonly type: typeof SESSION_RENEWAL_TYPE;
+  readonly appUserId: string;
+  readonly companyIdentificationNumber: string;
+  /** Epoch ms; a session created after it already is the fresh one. */
+  readonly requestedAt: number;
+}
+
+export const sessionRenewalSchema = z.object({
+  eventKey: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  type: z.literal(SESSION_RENEWAL_TYPE),
+  appUserId: z.string().check(z.minLength(1)),
+  companyIdentificationNumber: z.string().check(z.regex(/^\d{9}$/)),
+  requestedAt: z.int(),
+});
+
+export function sessionRenewal(appUserId: string, company: string, requestedAt: number, requestId: string): SessionRenewal {
+  return {
+    eventKey: createHash('sha256').update(`${SESSION_RENEWAL_TYPE}\n${requestId}\n${appUserId}\n${company}`).digest('hex'),
+    type: SESSION_RENEWAL_TYPE,
+    appUserId,
+    companyIdentificationNumber: company,
+    requestedAt,
+  };
+}
+
+export type RenewalOutcome = 'notified' | 'no_guidance' | 'already_renewed';
+
+/**
+ * Renew a revoked session:
+ * 1. only a guidance that is still ready (and still this user's) is renewed;
+ * 2. a session created after the request (say, by a reveal) is already fresh: nothing to do;
+ * 3. otherwise make, encrypt and store a new session, then notify the user.
+ */
+export async function renewSession(
+  renewal: SessionRenewal,
+  correlationId: string,
+  deps: ProcessGuidanceEventDeps,
+): Promise<RenewalOutcome> {
+  const { appUserId, companyIdentificationNumber: company } = renewal;
+  const guidance = await deps.store.getGuidance(appUserId, company);
+  if (!guidance) return 'no_guidance';
+  const current = await deps.store.getSession(appUserId, company);
+  const live = isLive(current, deps.clock.now());
+  if (live && current.createdAt >= renewal.requestedAt) return 'already_renewed';
+  const profile = await deps.users.getProfile(guidance.bridgeUserUuid);
+  if (!profile || profile.appUserId !== appUserId) return 'no_guidance';
+  const issued = await issueSession(
+    { profile, companyIdentificationNumber: company, eventTimestamp: guidance.eventTimestamp, replaces: live ? current.sessionId : null },
+    deps,
+  );
+  if (!issued.stored) return 'already_renewed';
+  await deps.notifier.publish(
+    {
+      type: 'guidance.ready',
+      app_user_id: appUserId,
+      company_identification_number: company,
+      session_expires_at: new Date(issued.session.expiresAt).toISOString(),
+    },
+    { correlationId, eventKey: renewal.eventKey },
+  );
+  return 'notified';
+}
