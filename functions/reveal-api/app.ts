@@ -25,22 +25,34 @@ const iso = (epochMs: number) => new Date(epochMs).toISOString();
 /** The reveal API: the caller is the JWT's `sub`; every answer is `Cache-Control: no-store`. */
 export function createRevealHandler(deps: RevealHandlerDeps) {
   const metrics = deps.metrics ?? noMetrics;
-  const audit = (action: string, appUserId: string, company: string, outcome: string, sessionId?: string) => {
-    deps.logger.info('Audit', { audit: { action, appUserId, company, outcome, ...(sessionId ? { sessionId } : {}) } });
-    metrics.count('RevealApiRequests', { action, outcome });
-  };
-
-  // Audits every attempt, including refusals; the password and URL never enter the line.
-  const audited = async (action: string, appUserId: string, company: string, run: () => Promise<RevealedSession | void>) => {
+  interface AuditedRequest {
+    readonly action: 'reveal' | 'rotate' | 'delete';
+    readonly appUserId: string;
+    readonly company: string;
+    readonly correlationId: string;
+  }
+  // Audits every attempt, including refusals: who, which company, which session, outcome. Never the password or URL.
+  const audited = async (request: AuditedRequest, run: () => Promise<RevealedSession | void>) => {
+    const audit = (outcome: string, sessionId?: string) => {
+      const { action, appUserId, company, correlationId } = request;
+      deps.logger.info('Audit', { correlationId, audit: { action, appUserId, company, outcome, ...(sessionId ? { sessionId } : {}) } });
+      metrics.count('RevealApiRequests', { action, outcome });
+    };
     try {
       const result = await run();
-      audit(action, appUserId, company, 'success', result?.sessionId);
+      audit('success', result?.sessionId);
       return result;
     } catch (error) {
-      audit(action, appUserId, company, error instanceof AppError ? error.code : 'error');
+      audit(error instanceof AppError ? error.code : 'internal_error');
       throw error;
     }
   };
+  const auditedRequest = (action: AuditedRequest['action'], event: APIGatewayProxyEventV2, caller: string): AuditedRequest => ({
+    action,
+    appUserId: caller,
+    company: companyParam(event),
+    correlationId: event.requestContext.requestId,
+  });
 
   const routes: Record<string, (event: APIGatewayProxyEventV2, caller: string) => Promise<HttpResponse>> = {
     'GET /guidance': async (_event, caller) => {
@@ -57,16 +69,16 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
       });
     },
     'POST /guidance/{company_identification_number}/reveal': async (event, caller) => {
-      const company = companyParam(event);
-      return revealed(await audited('reveal', caller, company, () => revealPassword(caller, company, deps)));
+      const request = auditedRequest('reveal', event, caller);
+      return revealed(await audited(request, () => revealPassword(caller, request.company, deps)));
     },
     'POST /guidance/{company_identification_number}/rotate': async (event, caller) => {
-      const company = companyParam(event);
-      return revealed(await audited('rotate', caller, company, () => rotateSession(caller, company, deps)));
+      const request = auditedRequest('rotate', event, caller);
+      return revealed(await audited(request, () => rotateSession(caller, request.company, deps)));
     },
     'DELETE /guidance/{company_identification_number}/session': async (event, caller) => {
-      const company = companyParam(event);
-      await audited('delete', caller, company, () => deleteSession(caller, company, deps));
+      const request = auditedRequest('delete', event, caller);
+      await audited(request, () => deleteSession(caller, request.company, deps));
       return noContent();
     },
   };
