@@ -1,6 +1,6 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
-import { ContextError, readConfig, type RelayConfig } from './config';
+import { assertKnownContextKeys, ContextError, readConfig, type RelayConfig } from './config';
 import { GuidanceRelayStack } from './guidance-relay-stack';
 
 export interface BuiltApp {
@@ -15,12 +15,13 @@ export interface BuildAppOptions extends AppProps {
 }
 
 /**
- * The whole CDK app: context → validated config → `GuidanceRelay-<stage>` with cdk-nag. The CLI
- * entry below and the infrastructure tests build the app through this one function.
+ * The whole CDK app: context (unknown keys refused) → validated config → `GuidanceRelay-<stage>`
+ * with cdk-nag. The CLI entry below and the infrastructure tests build the app through this one function.
  */
 export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   const { nag = true, ...appProps } = options;
   const app = new App(appProps);
+  assertKnownContextKeys(Object.keys(app.node.getAllContext() as Record<string, unknown>));
   const config = readConfig((key) => app.node.tryGetContext(key));
   const stack = new GuidanceRelayStack(app, `GuidanceRelay-${config.stage}`, {
     config,

@@ -21,6 +21,10 @@
  * | `notificationEmail`           | unset                                                | e-mail address subscribed to the `guidance.ready` topic |
  * | `notificationHttpsUrl`        | unset                                                | `https://` endpoint subscribed to the topic |
  * | `notificationQueueArn`        | unset                                                | SQS queue ARN subscribed to the topic with raw message delivery |
+ * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
+ *
+ * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
+ * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
  */
 import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS } from '../shared/domain/limits';
 
@@ -57,6 +61,8 @@ export interface RelayConfig {
   /** Unset: the stack creates a Cognito user pool and uses it as issuer. */
   readonly jwt?: JwtSettings;
   readonly notifications: NotificationSettings;
+  /** Unset: the alarm topic has no subscriber until someone subscribes to it. */
+  readonly alarmEmail?: string;
 }
 
 /** A context value the stack cannot be built with; the message names the key. */
@@ -84,6 +90,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
   const get: ContextReader = typeof context === 'function' ? context : (key) => context[key];
   const stage = readStage(get('stage'));
   const jwt = readJwt(get('jwtIssuer'), get('jwtAudience'));
+  const alarmEmail = readEmail('alarmEmail', get('alarmEmail'));
   return {
     stage,
     bridgeSourceIps: readIpList('bridgeSourceIps', get('bridgeSourceIps')),
@@ -103,7 +110,44 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     maxReceiveCount: readInteger('maxReceiveCount', get('maxReceiveCount'), 5, 1, 1000),
     ...(jwt ? { jwt } : {}),
     notifications: readNotifications(get),
+    ...(alarmEmail !== undefined ? { alarmEmail } : {}),
   };
+}
+
+/** Context keys this app reads; see the table above. */
+export const CONTEXT_KEYS = [
+  'stage',
+  'bridgeSourceIps',
+  'webhookSecretName',
+  'bridgeCredentialsSecretName',
+  'bridgeApiUrl',
+  'passwordTtlSeconds',
+  'webhookMaxAgeSeconds',
+  'workerTimeoutSeconds',
+  'workerBatchSize',
+  'workerMaxConcurrency',
+  'maxReceiveCount',
+  'jwtIssuer',
+  'jwtAudience',
+  'notificationEmail',
+  'notificationHttpsUrl',
+  'notificationQueueArn',
+  'alarmEmail',
+] as const;
+
+// Plain keys the CDK CLI itself reads from cdk.json / cdk.context.json.
+const CLI_CONTEXT_KEYS = new Set(['cli-telemetry', 'acknowledged-issue-numbers']);
+
+/**
+ * Refuses a context key that is none of ours, so a typo fails synth instead of silently falling back
+ * to a default. Feature flags (`@aws-cdk/…`) and namespaced keys (`aws:cdk:…`, lookup caches) pass.
+ */
+export function assertKnownContextKeys(keys: Iterable<string>): void {
+  const known = new Set<string>(CONTEXT_KEYS);
+  for (const key of keys) {
+    if (key.startsWith('@') || key.includes(':') || known.has(key) || CLI_CONTEXT_KEYS.has(key)) continue;
+    throw new ContextError(key, `is not a setting of this app. Known keys: ${CONTEXT_KEYS.join(', ')}.`);
+  }
 }
 
 function isUnset(value: unknown): value is undefined | null | '' {
@@ -174,9 +218,14 @@ function readJwt(issuerValue: unknown, audienceValue: unknown): JwtSettings | un
   return { issuer, audience };
 }
 
+function readEmail(key: string, value: unknown): string | undefined {
+  const email = readString(key, value);
+  if (email !== undefined && !EMAIL.test(email)) throw new ContextError(key, `${JSON.stringify(email)} is not an e-mail address.`);
+  return email;
+}
+
 function readNotifications(get: ContextReader): NotificationSettings {
-  const email = readString('notificationEmail', get('notificationEmail'));
-  if (email !== undefined && !EMAIL.test(email)) throw new ContextError('notificationEmail', `${JSON.stringify(email)} is not an e-mail address.`);
+  const email = readEmail('notificationEmail', get('notificationEmail'));
   const httpsUrl = readHttpsUrl('notificationHttpsUrl', get('notificationHttpsUrl'));
   const queueArn = readString('notificationQueueArn', get('notificationQueueArn'));
   if (queueArn !== undefined && !SQS_ARN.test(queueArn)) {

@@ -7,24 +7,40 @@ import { createBridgeSecrets } from './constructs/bridge-secrets';
 import { createGuidanceTable, createKeys } from './constructs/data';
 import { RelayHttpApi } from './constructs/http-api';
 import { InternalUsers } from './constructs/internal-users';
-import { Monitoring } from './constructs/monitoring';
+import { Monitoring, type AlarmThresholds } from './constructs/monitoring';
 import { Notifications } from './constructs/notifications';
 import { RevealApi } from './constructs/reveal-api';
 import { SessionWorker } from './constructs/session-worker';
 import { WebhookIngress } from './constructs/webhook-ingress';
 
-/** What a stage changes: prod keeps its data and logs, dev cleans up after itself. */
+/** What a stage changes: prod keeps its data and logs and pages sooner, dev cleans up after itself. */
 export interface StagePolicy {
   readonly removalPolicy: RemovalPolicy;
   readonly deletionProtection: boolean;
   readonly logRetention: RetentionDays;
   readonly logRemovalPolicy: RemovalPolicy;
+  readonly alarmThresholds: AlarmThresholds;
 }
 
+/**
+ * Alarm thresholds per stage. prod: an event older than 5 minutes, any webhook 5xx (Bridge retries,
+ * but traffic is low, so an outage shows as a trickle) and 3 reveal 5xx in 5 minutes (one refused
+ * renewal is one user's problem) page someone. dev: 15 minutes and 5 answers, to spare experiments.
+ */
+export const ALARM_THRESHOLDS: Readonly<Record<Stage, AlarmThresholds>> = {
+  prod: { queueAgeSeconds: 300, webhookServerErrors: 1, revealServerErrors: 3, bridgeFailurePercent: 20, bridgeMinCalls: 10 },
+  dev: { queueAgeSeconds: 900, webhookServerErrors: 5, revealServerErrors: 5, bridgeFailurePercent: 20, bridgeMinCalls: 10 },
+};
+
 export function stagePolicy(stage: Stage): StagePolicy {
-  return stage === 'prod'
-    ? { removalPolicy: RemovalPolicy.RETAIN, deletionProtection: true, logRetention: RetentionDays.THREE_MONTHS, logRemovalPolicy: RemovalPolicy.RETAIN }
-    : { removalPolicy: RemovalPolicy.DESTROY, deletionProtection: false, logRetention: RetentionDays.ONE_WEEK, logRemovalPolicy: RemovalPolicy.DESTROY };
+  const kept = stage === 'prod';
+  return {
+    removalPolicy: kept ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    deletionProtection: kept,
+    logRetention: kept ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_WEEK,
+    logRemovalPolicy: kept ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    alarmThresholds: ALARM_THRESHOLDS[stage],
+  };
 }
 
 export interface GuidanceRelayStackProps extends StackProps {
@@ -106,14 +122,17 @@ export class GuidanceRelayStack extends Stack {
     });
     this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, dataKey, logging });
     this.monitoring = new Monitoring(this, 'Monitoring', {
+      thresholds: policy.alarmThresholds,
+      key: dataKey,
+      ...(config.alarmEmail !== undefined ? { alarmEmail: config.alarmEmail } : {}),
       queue: this.ingress.queue,
       deadLetterQueue: this.ingress.deadLetterQueue,
-      stage: this.api.stage,
+      apiStage: this.api.stage,
       functions: {
-        BridgeWebhook: this.ingress.handler.function,
-        SessionWorker: this.worker.handler.function,
-        RevealApi: this.revealApi.handler.function,
-        InternalUsers: this.internalUsers.handler.function,
+        webhook: this.ingress.handler.function,
+        worker: this.worker.handler.function,
+        revealApi: this.revealApi.handler.function,
+        internalUsers: this.internalUsers.handler.function,
       },
     });
 
@@ -123,6 +142,10 @@ export class GuidanceRelayStack extends Stack {
     new CfnOutput(this, 'QueueUrl', { value: this.ingress.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingress.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'TopicArn', { value: this.notifications.topic.topicArn });
+    new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe the on-call pager or e-mail here' });
+    new CfnOutput(this, 'DashboardUrl', {
+      value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.monitoring.dashboard.dashboardName}`,
+    });
     new CfnOutput(this, 'WebhookSecretArn', { value: secrets.webhookSecret.secretArn, description: "Put Bridge's webhook secret here" });
     new CfnOutput(this, 'BridgeCredentialsSecretArn', { value: secrets.credentialsSecret.secretArn, description: 'Put {"clientId","clientSecret"} here' });
     new CfnOutput(this, 'JwtIssuer', { value: jwt.issuer });

@@ -1,59 +1,216 @@
-import { Duration } from 'aws-cdk-lib';
-import { Alarm, ComparisonOperator, TreatMissingData, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+/**
+ * Custom metrics: what the handlers emit (Powertools Metrics, EMF) and the alarms and dashboard read.
+ *
+ * Namespace `GuidanceRelay`. Every metric has the dimension `service` = the emitting function
+ * (`bridge-webhook`, `session-worker`, `reveal-api`, `internal-users`) plus exactly the dimensions
+ * listed: CloudWatch treats each dimension set as a separate metric, so a data point emitted with
+ * another set is invisible to the alarms. Counts have unit Count and value 1 per occurrence.
+ *
+ * | metric | dimensions | values | meaning |
+ * | --- | --- | --- | --- |
+ * | `WebhookRequests` | `service` = `bridge-webhook`, `outcome` | `accepted`, `ignored`, `stale`, `invalid_signature`, `invalid_json`, `invalid_event`, `payload_too_large`, `forbidden`, `queue_unavailable`, `service_unavailable`, `internal_error` | one per webhook request, by how it was answered; `queue_unavailable`, `service_unavailable` and `internal_error` are the 5xx answers |
+ * | `GuidanceEvents` | `service` = `session-worker`, `outcome` | `notified`, `duplicate`, `superseded`, `retried`, `dead_lettered` | one per queued guidance event the worker handled, by result |
+ * | `DeadLetters` | `service` = `session-worker`, `reason` | `unknown_user`, `invalid_message`, `bridge_rejected_request`, `bridge_unknown_user`, `bridge_ip_not_allowed`, `bridge_bad_response`, `retries_exhausted` | one per event the worker moved to the dead-letter queue, by why |
+ * | `SessionsCreated` | `service` ∈ `session-worker`, `reveal-api` | — | one per session Bridge created (worker: on a new event; reveal API: renewal or rotation) |
+ * | `BridgeCalls` | `service` ∈ `session-worker`, `reveal-api`, `status` | `2xx`, `400`, `401`, `403`, `408`, `429`, `5xx`, `other_4xx`, `timeout`, `network` | one per HTTP call to Bridge (each retry counts), by answer |
+ * | `BridgeLatency` | `service` ∈ `session-worker`, `reveal-api` | Milliseconds | duration of every Bridge call, whatever its answer: one sample per call (its SampleCount is the call count the `bridge-errors` alarm divides by) |
+ * | `RevealApiRequests` | `service` = `reveal-api`, `action`, `outcome` | action: `list`, `reveal`, `delete`, `rotate`; outcome: `success`, `not_found`, `invalid_request`, `unauthorized`, `service_unavailable`, `upstream_error`, `internal_error` | one per reveal-API request, by action and answer; `service_unavailable` (503), `upstream_error` (502) and `internal_error` (500) are the 5xx answers. Only `reveal` and `rotate` call Bridge and KMS, so `list` and `delete` fail only as `internal_error` |
+ * | `KmsErrors` | `service` ∈ `session-worker`, `reveal-api`, `operation` | `Encrypt`, `Decrypt` | one per failed KMS call on a password |
+ *
+ * An invocation that crashes or times out records no outcome: the webhook-5xx and reveal-5xx alarms
+ * add the function's own `AWS/Lambda` `Errors` to the 5xx outcomes.
+ *
+ * Alarms: one per `RUNBOOK_SLUGS` entry, named `<stack>-<slug>`, each notifying the alarm topic on
+ * ALARM and OK, its description ending in `See README.md#runbook-<slug>`; missing data is "not
+ * breaching", since these metrics exist only when something happens. Stage thresholds:
+ * `ALARM_THRESHOLDS` in guidance-relay-stack.ts.
+ */
+import { Duration, Stack } from 'aws-cdk-lib';
+import { Alarm, ComparisonOperator, Stats, TreatMissingData, type Dashboard, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
+import { SnsAction } from 'aws-cdk-lib/aws-cloudwatch-actions';
 import type { HttpStage } from 'aws-cdk-lib/aws-apigatewayv2';
+import type { Key } from 'aws-cdk-lib/aws-kms';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import type { Queue } from 'aws-cdk-lib/aws-sqs';
+import type { Topic } from 'aws-cdk-lib/aws-sns';
+import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { AlarmTopic } from './alarm-topic';
+import { createRelayDashboard } from './relay-dashboard';
+import { bridgeFailureRate, bridgeForbiddenCalls, kmsErrors, METRIC_PERIOD, revealServerErrors, webhookServerErrors } from './relay-metrics';
+
+/** Anchors of the README's runbook entries (`#runbook-<slug>`); one alarm each. */
+export const RUNBOOK_SLUGS = [
+  'dead-letters',
+  'queue-age',
+  'webhook-5xx',
+  'worker-errors',
+  'worker-throttles',
+  'bridge-403',
+  'bridge-errors',
+  'reveal-5xx',
+  'kms-errors',
+] as const;
+export type RunbookSlug = (typeof RUNBOOK_SLUGS)[number];
+
+/** What a stage tunes; every other alarm fires on the first occurrence in 5 minutes. */
+export interface AlarmThresholds {
+  /** Oldest event in the main queue, in seconds, above which someone should look. */
+  readonly queueAgeSeconds: number;
+  /** Webhook 5xx answers in 5 minutes. */
+  readonly webhookServerErrors: number;
+  /** Reveal API 5xx answers in 5 minutes. */
+  readonly revealServerErrors: number;
+  /** Percentage of failed Bridge calls in 5 minutes… */
+  readonly bridgeFailurePercent: number;
+  /** …counted only from this many calls in the 5 minutes. */
+  readonly bridgeMinCalls: number;
+}
+
+export interface RelayFunctions {
+  readonly webhook: IFunction;
+  readonly worker: IFunction;
+  readonly revealApi: IFunction;
+  readonly internalUsers: IFunction;
+}
 
 export interface MonitoringProps {
-  readonly queue: Queue;
-  readonly deadLetterQueue: Queue;
-  readonly stage: HttpStage;
-  /** Functions whose errors page someone, by a short name used in the alarm id. */
-  readonly functions: Readonly<Record<string, IFunction>>;
-  /** An event older than this in the main queue means the worker is stuck or Bridge is down. */
-  readonly maxEventAge?: Duration;
+  readonly thresholds: AlarmThresholds;
+  /** Encrypts the alarm topic (the stack's data key). */
+  readonly key: Key;
+  readonly alarmEmail?: string;
+  readonly queue: IQueue;
+  readonly deadLetterQueue: IQueue;
+  readonly apiStage: HttpStage;
+  readonly functions: RelayFunctions;
 }
 
 /**
- * The alarms of the runbook: a dead letter (an event that will not become a session, e.g. Bridge
- * refusing our IP), a queue that stops draining, function errors and API 5xx. They carry no action
- * here: `alarms` is exposed so an operator stack can route them to its on-call topic.
+ * The operators' view: an encrypted alarm topic, one alarm per runbook entry, and one dashboard
+ * following an event from the webhook to the reveal. Alarm names are `<stack>-<slug>`, so a
+ * notification says which stage and which runbook entry at a glance.
  */
 export class Monitoring extends Construct {
-  readonly alarms: readonly Alarm[];
+  readonly topic: Topic;
+  readonly alarms: Readonly<Record<RunbookSlug, Alarm>>;
+  readonly dashboard: Dashboard;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
-    const period = Duration.minutes(5);
-    const maxEventAge = props.maxEventAge ?? Duration.minutes(15);
-    const alarm = (alarmId: string, metric: IMetric, threshold: number, description: string) =>
-      new Alarm(this, alarmId, {
+    validateThresholds(props.thresholds);
+    const { thresholds, functions } = props;
+    const stackName = Stack.of(this).stackName;
+    this.topic = new AlarmTopic(this, 'AlarmTopic', {
+      key: props.key,
+      topicName: `${stackName}-alarms`,
+      alarmNamePattern: `${stackName}-*`,
+      ...(props.alarmEmail !== undefined ? { email: props.alarmEmail } : {}),
+    }).topic;
+    const notify = new SnsAction(this.topic);
+
+    const alarm = (slug: RunbookSlug, metric: IMetric, threshold: number, meaning: string, comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) => {
+      const created = new Alarm(this, `${pascalCase(slug)}Alarm`, {
+        alarmName: `${stackName}-${slug}`,
+        alarmDescription: `${meaning} See README.md#runbook-${slug}`,
         metric,
         threshold,
+        comparisonOperator: comparison,
         evaluationPeriods: 1,
-        comparisonOperator: ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+        datapointsToAlarm: 1,
         treatMissingData: TreatMissingData.NOT_BREACHING,
-        alarmDescription: description,
       });
+      created.addAlarmAction(notify);
+      created.addOkAction(notify);
+      return created;
+    };
+    const lambdaSum = { period: METRIC_PERIOD, statistic: Stats.SUM };
 
-    this.alarms = [
-      alarm(
-        'DeadLetters',
-        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period, statistic: 'Maximum' }),
+    this.alarms = {
+      'dead-letters': alarm(
+        'dead-letters',
+        props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({ period: METRIC_PERIOD, statistic: Stats.MAXIMUM }),
         1,
-        'A guidance event was dead-lettered: read its failure_reason attribute (runbook: "messages in the DLQ").',
+        'A guidance event is in the dead-letter queue and will not become a session until someone acts; its failure_reason attribute says why.',
       ),
-      alarm(
-        'EventsWaiting',
-        props.queue.metricApproximateAgeOfOldestMessage({ period, statistic: 'Maximum' }),
-        maxEventAge.toSeconds(),
-        'Guidance events wait longer than expected: the worker is failing or Bridge is unavailable.',
+      'queue-age': alarm(
+        'queue-age',
+        props.queue.metricApproximateAgeOfOldestMessage({ period: METRIC_PERIOD, statistic: Stats.MAXIMUM }),
+        thresholds.queueAgeSeconds,
+        `A guidance event has waited more than ${thresholds.queueAgeSeconds} s in the queue: the worker is failing or throttled, or Bridge is unavailable.`,
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
       ),
-      alarm('ApiServerErrors', props.stage.metricServerError({ period, statistic: 'Sum' }), 5, 'The HTTP API answered 5xx (503s are retried by Bridge).'),
-      ...Object.entries(props.functions).map(([name, fn]) =>
-        alarm(`${name}Errors`, fn.metricErrors({ period, statistic: 'Sum' }), 1, `The ${name} function failed (an invocation error, not a business outcome).`),
+      'webhook-5xx': alarm(
+        'webhook-5xx',
+        webhookServerErrors(functions.webhook),
+        thresholds.webhookServerErrors,
+        'The Bridge webhook answered 5xx (queue or secret unavailable, internal error, crashed invocation): Bridge retries, but events are late and are lost if it lasts.',
       ),
-    ];
+      'worker-errors': alarm(
+        'worker-errors',
+        functions.worker.metricErrors(lambdaSum),
+        1,
+        'The session worker failed whole invocations (crash, timeout, out of memory): their batches are redelivered and may end in the dead-letter queue.',
+      ),
+      'worker-throttles': alarm(
+        'worker-throttles',
+        functions.worker.metricThrottles(lambdaSum),
+        1,
+        "Lambda throttled the session worker (the account's concurrency is used up elsewhere): events wait in the queue.",
+      ),
+      'bridge-403': alarm(
+        'bridge-403',
+        bridgeForbiddenCalls(),
+        1,
+        "Bridge answered 403: its IP allow-list does not include our egress address (a configuration error). No session can be created until it is fixed.",
+      ),
+      'bridge-errors': alarm(
+        'bridge-errors',
+        bridgeFailureRate(thresholds.bridgeMinCalls),
+        thresholds.bridgeFailurePercent,
+        `More than ${thresholds.bridgeFailurePercent} % of Bridge calls failed (5xx, 429, timeout, network) in 5 minutes: Bridge is down or rate-limiting us.`,
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
+      ),
+      'reveal-5xx': alarm(
+        'reveal-5xx',
+        revealServerErrors(functions.revealApi),
+        thresholds.revealServerErrors,
+        'The reveal API answered 5xx (Bridge or KMS unavailable, Bridge refused, internal error, crashed invocation): users cannot get their passwords.',
+      ),
+      'kms-errors': alarm(
+        'kms-errors',
+        kmsErrors(),
+        1,
+        'A KMS Encrypt or Decrypt of a password failed: the key is disabled or its policy changed, or a ciphertext does not match its owner.',
+      ),
+    };
+
+    this.dashboard = createRelayDashboard(this, 'Dashboard', {
+      dashboardName: stackName,
+      alarms: this.alarms,
+      queue: props.queue,
+      deadLetterQueue: props.deadLetterQueue,
+      apiStage: props.apiStage,
+      functions,
+    });
   }
+}
+
+function validateThresholds(thresholds: AlarmThresholds): void {
+  const { queueAgeSeconds, webhookServerErrors: webhook, revealServerErrors: reveal, bridgeFailurePercent, bridgeMinCalls } = thresholds;
+  // Below a minute is noise (SQS reports every minute); 14 days is the queue's retention.
+  if (!Number.isInteger(queueAgeSeconds) || queueAgeSeconds < 60 || queueAgeSeconds > Duration.days(14).toSeconds()) {
+    throw new Error(`Monitoring: queueAgeSeconds must be an integer from 60 to 1209600, got ${queueAgeSeconds}.`);
+  }
+  for (const [name, value] of Object.entries({ webhookServerErrors: webhook, revealServerErrors: reveal, bridgeMinCalls })) {
+    if (!Number.isInteger(value) || value < 1) throw new Error(`Monitoring: ${name} must be an integer of at least 1, got ${value}.`);
+  }
+  if (!(bridgeFailurePercent > 0 && bridgeFailurePercent < 100)) {
+    throw new Error(`Monitoring: bridgeFailurePercent must be above 0 and below 100, got ${bridgeFailurePercent}.`);
+  }
+}
+
+function pascalCase(slug: string): string {
+  return slug
+    .split('-')
+    .map((part) => part.charAt(0).toUpperCase() + part.slice(1))
+    .join('');
 }

@@ -1,4 +1,6 @@
-import { ContextError, DEFAULT_BRIDGE_SOURCE_IPS, readConfig } from '../../infra/config';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { assertKnownContextKeys, CONTEXT_KEYS, ContextError, DEFAULT_BRIDGE_SOURCE_IPS, readConfig } from '../../infra/config';
 
 describe('readConfig', () => {
   it('applies the documented defaults to an empty context', () => {
@@ -89,6 +91,11 @@ describe('readConfig', () => {
     });
   });
 
+  it('keeps the e-mail address subscribed to the alarm topic', () => {
+    expect(readConfig({ alarmEmail: ' oncall@example.com ' }).alarmEmail).toBe('oncall@example.com');
+    expect(readConfig({ alarmEmail: '' })).not.toHaveProperty('alarmEmail');
+  });
+
   it.each([
     ['stage', { stage: 'staging' }],
     ['workerBatchSize', { workerBatchSize: 11 }],
@@ -115,6 +122,10 @@ describe('readConfig', () => {
     ['notificationEmail', { notificationEmail: 'not-an-address' }],
     ['notificationHttpsUrl', { notificationHttpsUrl: 'http://hooks.example.com' }],
     ['notificationQueueArn', { notificationQueueArn: 'arn:aws:sns:eu-west-1:123456789012:topic' }],
+    ['alarmEmail', { alarmEmail: 'oncall' }],
+    ['alarmEmail', { alarmEmail: 'oncall@example' }],
+    ['alarmEmail', { alarmEmail: 'a@example.com,b@example.com' }],
+    ['alarmEmail', { alarmEmail: 42 }],
   ])('refuses a bad %s with an error naming the key', (key, context) => {
     let thrown: unknown;
     try {
@@ -126,5 +137,24 @@ describe('readConfig', () => {
     expect(thrown).toBeInstanceOf(ContextError);
     expect((thrown as ContextError).key).toBe(key);
     expect((thrown as Error).message).toContain(`"${key}"`);
+  });
+});
+
+describe('assertKnownContextKeys', () => {
+  it('accepts every documented key, CDK feature flags, namespaced keys and the CLI’s own', () => {
+    expect(() =>
+      assertKnownContextKeys([...CONTEXT_KEYS, '@aws-cdk/core:checkSecretUsage', 'aws:cdk:bundling-stacks', 'availability-zones:account=1:region=x', 'cli-telemetry']),
+    ).not.toThrow();
+  });
+
+  it('documents every key it accepts in the JSDoc table of config.ts', () => {
+    const source = readFileSync(path.join(__dirname, '..', '..', 'infra', 'config.ts'), 'utf8');
+
+    for (const key of CONTEXT_KEYS) expect(source).toMatch(new RegExp(`^ \\* \\| [^|]*\`${key}\``, 'm'));
+  });
+
+  it('refuses a misspelt key, naming it', () => {
+    expect(() => assertKnownContextKeys(['stage', 'alarmEmial'])).toThrow(ContextError);
+    expect(() => assertKnownContextKeys(['alarmEmial'])).toThrow('Invalid CDK context "alarmEmial": is not a setting of this app.');
   });
 });

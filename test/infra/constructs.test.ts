@@ -4,6 +4,10 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import { Key } from 'aws-cdk-lib/aws-kms';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Secret } from 'aws-cdk-lib/aws-secretsmanager';
+import { Queue } from 'aws-cdk-lib/aws-sqs';
+import { AlarmTopic } from '../../infra/constructs/alarm-topic';
+import { Monitoring, type AlarmThresholds } from '../../infra/constructs/monitoring';
+import { ALARM_THRESHOLDS } from '../../infra/guidance-relay-stack';
 import { RelayHttpApi } from '../../infra/constructs/http-api';
 import { Notifications } from '../../infra/constructs/notifications';
 import { ServiceFunction, type ServiceFunctionProps } from '../../infra/constructs/service-function';
@@ -81,5 +85,46 @@ describe('Notifications', () => {
     const stack = newStack();
 
     expect(() => new Notifications(stack, 'N', { key: new Key(stack, 'K'), subscriptions: { httpsUrl: 'http://example.com' } })).toThrow(/https/);
+  });
+});
+
+describe('AlarmTopic', () => {
+  it('refuses an e-mail address that is not one', () => {
+    const stack = newStack();
+
+    expect(() => new AlarmTopic(stack, 'T', { key: new Key(stack, 'K'), topicName: 'alarms', alarmNamePattern: 'x-*', email: 'oncall' })).toThrow(
+      /"oncall" is not an e-mail address/,
+    );
+  });
+});
+
+describe('Monitoring', () => {
+  function monitoring(thresholds: Partial<AlarmThresholds>): Monitoring {
+    const stack = newStack();
+    const fn = (id: string) => new ServiceFunction(stack, id, fnProps).function;
+    return new Monitoring(stack, 'Monitoring', {
+      thresholds: { ...ALARM_THRESHOLDS.prod, ...thresholds },
+      key: new Key(stack, 'Key'),
+      queue: new Queue(stack, 'Queue'),
+      deadLetterQueue: new Queue(stack, 'Dlq'),
+      apiStage: new RelayHttpApi(stack, 'Api', logging).stage,
+      functions: { webhook: fn('Webhook'), worker: fn('Worker'), revealApi: fn('Reveal'), internalUsers: fn('Users') },
+    });
+  }
+
+  it('builds one alarm per runbook entry with the prod thresholds', () => {
+    expect(Object.keys(monitoring({}).alarms)).toHaveLength(9);
+  });
+
+  it.each([
+    [{ queueAgeSeconds: 30 }, /queueAgeSeconds/],
+    [{ queueAgeSeconds: 1_209_601 }, /queueAgeSeconds/],
+    [{ webhookServerErrors: 0 }, /webhookServerErrors/],
+    [{ revealServerErrors: 2.5 }, /revealServerErrors/],
+    [{ bridgeMinCalls: 0 }, /bridgeMinCalls/],
+    [{ bridgeFailurePercent: 0 }, /bridgeFailurePercent/],
+    [{ bridgeFailurePercent: 100 }, /bridgeFailurePercent/],
+  ])('refuses thresholds %o', (thresholds, message) => {
+    expect(() => monitoring(thresholds)).toThrow(message);
   });
 });

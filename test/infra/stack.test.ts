@@ -533,29 +533,7 @@ describe('IAM', () => {
   });
 });
 
-describe('monitoring', () => {
-  it('alarms on the first dead letter', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-      MetricName: 'ApproximateNumberOfMessagesVisible',
-      Namespace: 'AWS/SQS',
-      Dimensions: [{ Name: 'QueueName', Value: { 'Fn::GetAtt': [dlqId(), 'QueueName'] } }],
-      Threshold: 1,
-      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
-    });
-  });
-
-  it('alarms when events wait in the queue, on API 5xx and on every function error', () => {
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: 'ApproximateAgeOfOldestMessage', Threshold: 900 });
-    template.hasResourceProperties('AWS::CloudWatch::Alarm', { MetricName: '5xx', Namespace: 'AWS/ApiGateway' });
-    for (const service of SERVICES) {
-      template.hasResourceProperties('AWS::CloudWatch::Alarm', {
-        MetricName: 'Errors',
-        Namespace: 'AWS/Lambda',
-        Dimensions: [{ Name: 'FunctionName', Value: { Ref: fn(service)[0] } }],
-      });
-    }
-  });
-});
+// Alarms, the alarm topic and the dashboard: monitoring.test.ts.
 
 describe('outputs', () => {
   it.each([
@@ -565,6 +543,8 @@ describe('outputs', () => {
     'QueueUrl',
     'DeadLetterQueueUrl',
     'TopicArn',
+    'AlarmTopicArn',
+    'DashboardUrl',
     'WebhookSecretArn',
     'BridgeCredentialsSecretArn',
     'UserPoolId',

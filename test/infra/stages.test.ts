@@ -1,4 +1,4 @@
-import { Template } from 'aws-cdk-lib/assertions';
+import { Match, Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
 import { ContextError } from '../../infra/config';
 
@@ -16,6 +16,15 @@ type Resource = { Type: string; Properties: Record<string, CfnJson>; DeletionPol
 
 function resourcesOf(template: Template, type: string): [string, Resource][] {
   return Object.entries(template.findResources(type)) as [string, Resource][];
+}
+
+function alarmsOf(template: Template): Record<string, Resource['Properties']> {
+  return Object.fromEntries(resourcesOf(template, 'AWS::CloudWatch::Alarm').map(([, r]) => [r.Properties.AlarmName as string, r.Properties]));
+}
+
+function topicId(template: Template, name: string): string {
+  const [found] = resourcesOf(template, 'AWS::SNS::Topic').filter(([, r]) => r.Properties.TopicName === name);
+  return found![0];
 }
 
 function envOf(template: Template, service: string): Record<string, unknown> {
@@ -64,16 +73,52 @@ describe('prod stage', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'guidance-relay/prod/bridge-webhook' });
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'guidance-relay/prod/bridge-credentials' });
   });
+
+  it('pages on an event older than 5 minutes, on any webhook 5xx and on 3 reveal 5xx in 5 minutes', () => {
+    const alarms = alarmsOf(template);
+
+    expect(alarms['GuidanceRelay-prod-queue-age']).toMatchObject({ Threshold: 300, ComparisonOperator: 'GreaterThanThreshold', Period: 300 });
+    expect(alarms['GuidanceRelay-prod-webhook-5xx']).toMatchObject({ Threshold: 1, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarms['GuidanceRelay-prod-reveal-5xx']).toMatchObject({ Threshold: 3, ComparisonOperator: 'GreaterThanOrEqualToThreshold' });
+    expect(alarms['GuidanceRelay-prod-bridge-errors']).toMatchObject({ Threshold: 20 });
+    expect(alarms['GuidanceRelay-prod-queue-age']!.AlarmDescription).toContain('more than 300 s');
+  });
+
+  it('names its alarms, alarm topic and dashboard after the stage, and every alarm notifies that topic', () => {
+    const topic = topicId(template, 'GuidanceRelay-prod-alarms');
+    const alarms = alarmsOf(template);
+
+    expect(Object.keys(alarms)).toHaveLength(9);
+    for (const [name, alarm] of Object.entries(alarms)) {
+      expect(name).toMatch(/^GuidanceRelay-prod-/);
+      expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
+      expect(alarm.OKActions).toEqual([{ Ref: topic }]);
+    }
+    template.hasResourceProperties('AWS::CloudWatch::Dashboard', { DashboardName: 'GuidanceRelay-prod' });
+  });
 });
 
 describe('dev stage', () => {
-  it('destroys the stateful resources with the stack and keeps logs a week', () => {
-    const template = synth({ stage: 'dev' });
+  let template: Template;
+  beforeAll(() => {
+    template = synth({ stage: 'dev' });
+  });
 
+  it('destroys the stateful resources with the stack and keeps logs a week', () => {
     for (const type of ['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::Cognito::UserPool', 'AWS::Logs::LogGroup']) {
-      for (const [, resource] of resourcesOf(template, type)) expect(resource.DeletionPolicy).toBe('Delete');
+      const found = resourcesOf(template, type);
+      expect(found.length).toBeGreaterThan(0);
+      for (const [, resource] of found) expect(resource.DeletionPolicy).toBe('Delete');
     }
     for (const [, logGroup] of resourcesOf(template, 'AWS::Logs::LogGroup')) expect(logGroup.Properties.RetentionInDays).toBe(7);
+  });
+
+  it('alarms on an event older than 15 minutes and on 5 webhook or reveal 5xx in 5 minutes', () => {
+    const alarms = alarmsOf(template);
+
+    expect(alarms['GuidanceRelay-dev-queue-age']).toMatchObject({ Threshold: 900, ComparisonOperator: 'GreaterThanThreshold' });
+    expect(alarms['GuidanceRelay-dev-webhook-5xx']).toMatchObject({ Threshold: 5 });
+    expect(alarms['GuidanceRelay-dev-reveal-5xx']).toMatchObject({ Threshold: 5 });
   });
 });
 
@@ -96,6 +141,7 @@ describe('context', () => {
       notificationEmail: 'ops@example.com',
       notificationHttpsUrl: 'https://hooks.example.com/guidance',
       notificationQueueArn: 'arn:aws:sqs:eu-west-1:123456789012:guidance-ready',
+      alarmEmail: 'oncall@example.com',
     });
   });
 
@@ -135,8 +181,15 @@ describe('context', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'custom/credentials' });
   });
 
+  it('subscribes alarmEmail to the alarm topic only', () => {
+    const alarmEmails = resourcesOf(template, 'AWS::SNS::Subscription').filter(([, r]) => r.Properties.Endpoint === 'oncall@example.com');
+
+    expect(alarmEmails).toHaveLength(1);
+    expect(alarmEmails[0]![1].Properties).toMatchObject({ Protocol: 'email', TopicArn: { Ref: topicId(template, 'GuidanceRelay-dev-alarms') } });
+  });
+
   it('subscribes the e-mail, HTTPS and SQS endpoints (raw delivery for SQS)', () => {
-    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com' });
+    template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'email', Endpoint: 'ops@example.com', TopicArn: { Ref: Match.stringLikeRegexp('GuidanceReadyTopic') } });
     template.hasResourceProperties('AWS::SNS::Subscription', { Protocol: 'https', Endpoint: 'https://hooks.example.com/guidance' });
     template.hasResourceProperties('AWS::SNS::Subscription', {
       Protocol: 'sqs',
@@ -155,8 +208,20 @@ describe('bad context', () => {
     ['jwtIssuer', { jwtAudience: 'guidance-app' }],
     ['bridgeApiUrl', { bridgeApiUrl: 'http://api.bridgeapi.io' }],
     ['stage', { stage: 'production' }],
+    ['alarmEmail', { alarmEmail: 'oncall' }],
+    ['alarmEmail', { alarmEmail: 'oncall@example.com,ops@example.com' }],
   ])('stops the app before any resource is built when %s is invalid', (key, context) => {
     expect(() => buildApp({ context, nag: false })).toThrow(ContextError);
     expect(() => buildApp({ context, nag: false })).toThrow(`Invalid CDK context "${key}"`);
+  });
+
+  it('says what is wrong with alarmEmail', () => {
+    expect(() => buildApp({ context: { alarmEmail: 'oncall' }, nag: false })).toThrow('Invalid CDK context "alarmEmail": "oncall" is not an e-mail address.');
+  });
+
+  it('refuses a misspelt key instead of deploying without it, and lists the known ones', () => {
+    expect(() => buildApp({ context: { alarmEmial: 'oncall@example.com' }, nag: false })).toThrow(
+      /^Invalid CDK context "alarmEmial": is not a setting of this app\. Known keys: stage, .*alarmEmail\.$/,
+    );
   });
 });
