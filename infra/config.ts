@@ -12,7 +12,7 @@
  * | `bridgeCredentialsSecretName` | `guidance-relay/<stage>/bridge-credentials`          | name of the secret the stack creates for Bridge's `{"clientId","clientSecret"}` |
  * | `bridgeApiUrl`                | `https://api.bridgeapi.io`                           | Bridge API base URL; must be `https://` |
  * | `passwordTtlSeconds`          | `1800`                                               | 60 to 1800: how long a stored session password lives |
- * | `webhookMaxAgeSeconds`        | `259200` (3 days)                                    | 60 to 2592000: older signed events are answered `stale` and not queued |
+ * | `webhookMaxAgeSeconds`        | `259200` (3 days)                                    | 60 to 604800 (7 days, well inside the 15-day deduplication memory): older signed events are answered `stale` and not queued |
  * | `workerTimeoutSeconds`        | `30`                                                 | 5 to 900: session-worker timeout; the queue's visibility timeout is 6 times this |
  * | `workerBatchSize`             | `10`                                                 | 1 to 10: SQS messages per worker invocation |
  * | `workerMaxConcurrency`        | `5`                                                  | 2 to 1000: most concurrent worker invocations (protects Bridge's rate limits) |
@@ -26,7 +26,7 @@
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
  */
-import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS } from '../shared/domain/limits';
+import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
 
 export type Stage = 'dev' | 'prod';
 
@@ -103,7 +103,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     // No trailing slash: the functions append their own paths.
     bridgeApiUrl: (readHttpsUrl('bridgeApiUrl', get('bridgeApiUrl')) ?? DEFAULT_BRIDGE_API_URL).replace(/\/+$/, ''),
     passwordTtlSeconds: readInteger('passwordTtlSeconds', get('passwordTtlSeconds'), PASSWORD_MAX_TTL_SECONDS, 60, PASSWORD_MAX_TTL_SECONDS),
-    webhookMaxAgeSeconds: readInteger('webhookMaxAgeSeconds', get('webhookMaxAgeSeconds'), WEBHOOK_DEFAULT_MAX_AGE_SECONDS, 60, 30 * 24 * 3600),
+    webhookMaxAgeSeconds: readInteger('webhookMaxAgeSeconds', get('webhookMaxAgeSeconds'), WEBHOOK_DEFAULT_MAX_AGE_SECONDS, 60, WEBHOOK_MAX_MAX_AGE_SECONDS),
     workerTimeoutSeconds: readInteger('workerTimeoutSeconds', get('workerTimeoutSeconds'), 30, 5, 900),
     workerBatchSize: readInteger('workerBatchSize', get('workerBatchSize'), 10, 1, 10),
     workerMaxConcurrency: readInteger('workerMaxConcurrency', get('workerMaxConcurrency'), 5, 2, 1000),

@@ -24,8 +24,9 @@ export class LocalOutbox implements Notifier {
     for (const listener of this.listeners) listener(entry);
   }
 
+  /** Calls `listener` for each publication until the returned function is called. */
   onPublish(listener: (entry: OutboxEntry) => void): () => void {
     this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return () => void this.listeners.delete(listener);
   }
 }

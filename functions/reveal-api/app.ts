@@ -56,7 +56,10 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
 
   const routes: Record<string, (event: APIGatewayProxyEventV2, caller: string) => Promise<HttpResponse>> = {
     'GET /guidance': async (_event, caller) => {
-      const items = await listGuidance(caller, deps);
+      const items = await listGuidance(caller, deps).catch((error: unknown) => {
+        metrics.count('RevealApiRequests', { action: 'list', outcome: 'internal_error' });
+        throw error;
+      });
       metrics.count('RevealApiRequests', { action: 'list', outcome: 'success' });
       return json(200, {
         items: items.map((item) => ({

@@ -105,6 +105,7 @@ describe('readConfig', () => {
     ['passwordTtlSeconds', { passwordTtlSeconds: 59 }],
     ['passwordTtlSeconds', { passwordTtlSeconds: 'thirty minutes' }],
     ['webhookMaxAgeSeconds', { webhookMaxAgeSeconds: 10 }],
+    ['webhookMaxAgeSeconds', { webhookMaxAgeSeconds: 8 * 24 * 3600 }],
     ['workerTimeoutSeconds', { workerTimeoutSeconds: 901 }],
     ['workerMaxConcurrency', { workerMaxConcurrency: 1 }],
     ['workerMaxConcurrency', { workerMaxConcurrency: 1001 }],
