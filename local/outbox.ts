@@ -25,8 +25,8 @@ export class LocalOutbox implements Notifier {
   }
 
   /** Calls `listener` for each publication until the returned function is called. */
-  onPublish(listener: (entry: OutboxEntry) => void): () => void {
+  onPublish(listener: (entry: OutboxEntry) => void): () => boolean {
     this.listeners.add(listener);
-    return () => void this.listeners.delete(listener);
+    return () => this.listeners.delete(listener);
   }
 }
