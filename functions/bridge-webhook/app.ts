@@ -19,7 +19,8 @@ export interface WebhookHandlerDeps extends AcceptWebhookDeps {
 export function createWebhookHandler(deps: WebhookHandlerDeps) {
   const allowed = new Set(deps.allowedSourceIps);
   const metrics = deps.metrics ?? noMetrics;
-  return middy<APIGatewayProxyEventV2, HttpResponse>()
+  // No early-timeout timer: it costs a setTimeout per call, and Lambda's own timeout applies.
+  return middy<APIGatewayProxyEventV2, HttpResponse>({ timeoutEarlyInMillis: 0 })
     .use(httpErrors(deps.logger))
     .use({
       onError: async (request) => {

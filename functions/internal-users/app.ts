@@ -17,7 +17,8 @@ export interface InternalUsersDeps extends ManageUsersDeps {
 
 /** The platform back end's user registry: IAM-authenticated in AWS, admin token locally. */
 export function createInternalUsersHandler(deps: InternalUsersDeps) {
-  return middy<APIGatewayProxyEventV2, HttpResponse>()
+  // No early-timeout timer: it costs a setTimeout per call, and Lambda's own timeout applies.
+  return middy<APIGatewayProxyEventV2, HttpResponse>({ timeoutEarlyInMillis: 0 })
     .use(httpErrors(deps.logger))
     .handler(async (event) => {
       const bridgeUserUuid = bridgeUserParam(event);

@@ -86,7 +86,8 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
     },
   };
 
-  return middy<APIGatewayProxyEventV2, HttpResponse>()
+  // No early-timeout timer: it costs a setTimeout per call, and Lambda's own timeout applies.
+  return middy<APIGatewayProxyEventV2, HttpResponse>({ timeoutEarlyInMillis: 0 })
     .use(httpErrors(deps.logger))
     .handler(async (event) => {
       const caller = callerOf(event);

@@ -15,7 +15,7 @@ import { systemClock } from '../../shared/ports/clock';
 import { createRevealHandler } from './app';
 
 const config = readRevealConfig();
-const db = documentClient(new DynamoDBClient({ cacheMiddleware: true }));
+const db = documentClient(new DynamoDBClient({}));
 
 export const handler = createRevealHandler({
   users: new DynamoUserDirectory(db, config.tableName),

@@ -19,7 +19,7 @@ import { systemClock } from '../../shared/ports/clock';
 import { createWorkerHandler } from './app';
 
 const config = readWorkerConfig();
-const dynamo = new DynamoDBClient({ cacheMiddleware: true });
+const dynamo = new DynamoDBClient({});
 const db = documentClient(dynamo);
 
 export const handler = createWorkerHandler({

@@ -63,9 +63,16 @@ describe('observability', () => {
   it('emits CloudWatch EMF with the namespace, the service and the outcome dimension', async () => {
     const sink = new PowertoolsMetricsSink(new Metrics({ namespace: 'GuidanceRelay', serviceName: 'bridge-webhook' }));
 
-    const { output } = await captureLogs(async () => sink.count('WebhookRequests', { outcome: 'accepted' }));
+    const { output } = await captureLogs(async () => {
+      sink.count('WebhookRequests', { outcome: 'accepted' });
+      sink.milliseconds('BridgeLatency', 12);
+    });
 
-    const emf = jsonLines(output).find((line) => '_aws' in line)!;
+    const [emf, latency] = jsonLines(output).filter((line) => '_aws' in line);
+    expect(latency).toEqual(expect.objectContaining({ service: 'bridge-webhook', BridgeLatency: 12 }));
+    expect(latency).not.toHaveProperty('outcome'); // a data point's dimensions never leak into the next
+    expect(latency).not.toHaveProperty('WebhookRequests');
+    if (!emf) throw new Error('no EMF line');
     expect(emf).toEqual(expect.objectContaining({ service: 'bridge-webhook', outcome: 'accepted', WebhookRequests: 1 }));
     const directive = (emf._aws as { CloudWatchMetrics: { Namespace: string; Dimensions: string[][] }[] }).CloudWatchMetrics[0]!;
     expect(directive.Namespace).toBe('GuidanceRelay');
