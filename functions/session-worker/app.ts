@@ -39,7 +39,6 @@ export function createWorkerHandler(deps: WorkerDeps) {
       message.type === SESSION_RENEWAL_TYPE ? renewSession(message, correlationId, deps) : processGuidanceEvent(message, correlationId, deps),
     { persistenceStore: deps.idempotencyStore, config: idempotencyConfig },
   );
-  const processor = new BatchProcessor(EventType.SQS);
   const metrics = deps.metrics ?? noMetrics;
   const deadLetter = async (body: string, reason: string, correlationId: string) => {
     await deps.deadLetters.deadLetter(body, reason, correlationId);
@@ -78,6 +77,9 @@ export function createWorkerHandler(deps: WorkerDeps) {
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
     idempotencyConfig.registerLambdaContext(context);
+    // A processor per batch: it holds the batch's failures, and batches may overlap (the laptop
+    // stack runs two at once; Lambda may too, with multi-concurrency).
+    const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
   };
 }

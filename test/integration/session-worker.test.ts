@@ -158,6 +158,20 @@ describe('session worker', () => {
     expect(world.outbox.entries).toHaveLength(8);
   });
 
+  it('keeps the failures of overlapping batches apart', async () => {
+    const now = world.clock.now();
+    world.bridge.failures.push(new TransientFailure('bridge_503', 'x'));
+    world.bridge.delayMs = 30;
+    const flaky = sqsRecord(JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, now)));
+    const good = Array.from({ length: 3 }, (_, i) => sqsRecord(JSON.stringify(guidanceEvent(BOB.bridgeUserUuid, `60000000${i}`, now))));
+    const worker = workerFor(world);
+
+    const [first, second] = await Promise.all([worker(sqsEvent(flaky)), worker(sqsEvent(...good))]);
+
+    expect(first.batchItemFailures).toEqual([{ itemIdentifier: flaky.messageId }]);
+    expect(second.batchItemFailures).toEqual([]);
+  });
+
   it('reports every record when the whole batch fails, so none is deleted', async () => {
     world.bridge.failures.push(new TransientFailure('bridge_503', 'x'), new TransientFailure('bridge_503', 'x'));
     const records = [ALICE, BOB].map((user) => sqsRecord(JSON.stringify(guidanceEvent(user.bridgeUserUuid, COMPANY, world.clock.now()))));
