@@ -17,6 +17,8 @@ const project = (name: string, extra: Partial<Config> = {}): Config => ({
 });
 
 const config: Config = {
+  // Per-project testTimeout is not honoured by jest 30; this one applies to every project.
+  testTimeout: 60_000,
   projects: [
     project('unit'),
     project('infra', { testTimeout: 120_000 }),

@@ -172,11 +172,27 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     })),
   ];
 
-  const server = createServer((request, response) => {
+  // Node checks request timeouts every connectionsCheckingInterval (30 s by default).
+  const server = createServer({ connectionsCheckingInterval: 1000 }, (request, response) => {
     serve(request, response, routes, config).catch(() => {
       if (!response.headersSent) writeError(response, 500, 'internal_error', 'Internal error.');
       else response.destroy();
     });
+  });
+  // Node's own refusals (malformed HTTP, oversized headers, timeouts) answer JSON like the rest.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const [status, code, message] =
+      error.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+        ? [408, 'invalid_request', 'The request took too long.']
+        : error.code === 'HPE_HEADER_OVERFLOW'
+          ? [431, 'invalid_request', 'Request headers are too large.']
+          : [400, 'invalid_request', 'Malformed HTTP request.'];
+    const body = JSON.stringify({ error: code, message });
+    socket.end(
+      `HTTP/1.1 ${status} ${status === 408 ? 'Request Timeout' : status === 431 ? 'Request Header Fields Too Large' : 'Bad Request'}\r\n` +
+        `content-type: application/json\r\ncache-control: no-store\r\nconnection: close\r\ncontent-length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    );
   });
   server.requestTimeout = REQUEST_TIMEOUT_MS;
   server.headersTimeout = REQUEST_TIMEOUT_MS;
@@ -229,7 +245,12 @@ async function serve(request: IncomingMessage, response: ServerResponse, routes:
     authorizer = { jwt: { claims, scopes: [] } };
   }
   const values = matched.pattern.exec(path)?.slice(1) ?? [];
-  const pathParameters = Object.fromEntries(matched.params.map((name, index) => [name, decodeURIComponent(values[index] ?? '')]));
+  let pathParameters: Record<string, string>;
+  try {
+    pathParameters = Object.fromEntries(matched.params.map((name, index) => [name, decodeURIComponent(values[index] ?? '')]));
+  } catch {
+    return writeError(response, 400, 'invalid_request', 'Malformed percent-encoding in the path.');
+  }
   const event = toApiGatewayEvent(request, body, { route: matched, pathParameters }, authorizer);
   writeResponse(response, await matched.invoke(event));
 }

@@ -13,6 +13,7 @@ import {
 import { httpErrors } from '../../shared/http/error-middleware';
 import { callerOf, companyParam } from '../../shared/http/request';
 import { json, noContent, type HttpResponse } from '../../shared/http/responses';
+import { isAppUserId } from '../../shared/domain/user-profile';
 import { noMetrics, type MetricsSink } from '../../shared/ports/metrics';
 
 export interface RevealHandlerDeps extends RevealDeps {
@@ -54,7 +55,7 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
     correlationId: event.requestContext.requestId,
   });
 
-  const routes: Record<string, (event: APIGatewayProxyEventV2, caller: string) => Promise<HttpResponse>> = {
+  const routes = new Map<string, (event: APIGatewayProxyEventV2, caller: string) => Promise<HttpResponse>>(Object.entries({
     'GET /guidance': async (_event, caller) => {
       const items = await listGuidance(caller, deps).catch((error: unknown) => {
         metrics.count('RevealApiRequests', { action: 'list', outcome: 'internal_error' });
@@ -84,15 +85,21 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
       await audited(request, () => deleteSession(caller, request.company, deps));
       return noContent();
     },
-  };
+  }));
 
   // No early-timeout timer: it costs a setTimeout per call, and Lambda's own timeout applies.
   return middy<APIGatewayProxyEventV2, HttpResponse>({ timeoutEarlyInMillis: 0 })
     .use(httpErrors(deps.logger))
     .handler(async (event) => {
       const caller = callerOf(event);
-      const route = routes[event.routeKey];
+      const route = routes.get(event.routeKey);
       if (!route) throw new AppError('not_found', 'No such route.');
+      // A subject no app user can have (say, longer than a key may be) owns nothing: a stranger.
+      if (!isAppUserId(caller)) {
+        if (event.routeKey === 'GET /guidance') return json(200, { items: [] });
+        companyParam(event);
+        throw new AppError('not_found', 'No guidance is ready for this company.');
+      }
       return route(event, caller);
     });
 }

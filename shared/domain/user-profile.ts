@@ -10,8 +10,13 @@ export interface UserProfile {
   readonly language?: string;
 }
 
+/** What an `app_user_id` may be: it becomes part of DynamoDB keys and KMS encryption contexts. */
+const APP_USER_ID = /^[\w.@:+-]{1,128}$/;
+
+export const isAppUserId = (value: string): boolean => APP_USER_ID.test(value);
+
 export const userProfileBodySchema = z.object({
-  app_user_id: z.string().check(z.minLength(1), z.maxLength(128), z.regex(/^[\w.@:+-]+$/)),
+  app_user_id: z.string().check(z.regex(APP_USER_ID)),
   country_code: z.string().check(z.regex(/^[A-Z]{2}$/)),
   contact_email: z.optional(z.email().check(z.maxLength(254))),
   contact_phone_number: z.optional(z.string().check(z.regex(/^\+[1-9]\d{6,14}$/))),

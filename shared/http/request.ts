@@ -1,9 +1,11 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
+import * as z from 'zod/mini';
 import { AppError } from '../domain/errors';
 import { rawBody } from './error-middleware';
 
 const SIREN = /^\d{9}$/;
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+// The same UUID rule as the webhook's schema: a user registered here must be able to receive events.
+const bridgeUserUuid = z.uuid();
 
 /** The JWT's `sub`, as checked by API Gateway's authorizer (or the local stack's). Nothing else names the caller. */
 export function callerOf(event: APIGatewayProxyEventV2): string {
@@ -21,7 +23,7 @@ export function companyParam(event: APIGatewayProxyEventV2): string {
 
 export function bridgeUserParam(event: APIGatewayProxyEventV2): string {
   const uuid = event.pathParameters?.bridge_user_uuid ?? '';
-  if (!UUID.test(uuid)) throw new AppError('invalid_request', 'bridge_user_uuid must be a UUID.');
+  if (!bridgeUserUuid.safeParse(uuid).success) throw new AppError('invalid_request', 'bridge_user_uuid must be a UUID.');
   return uuid.toLowerCase();
 }
 

@@ -404,8 +404,8 @@ describe('the laptop stack under bad input, over real HTTP', () => {
     summaries.push(`bad input e2e: ${payloads.length} malformed payloads on raw sockets in ${seconds(started)} s (${statuses})`);
   });
 
-  // Known bug (local gateway only): fails today; runs as `it.failing` so that it does not block `npm test`.
-  it.failing('BUG: a malformed percent-encoding in a path parameter is a 400, not a 500', async () => {
+  // Regression (local gateway only): this used to be a 500.
+  it('a malformed percent-encoding in a path parameter is a 400, not a 500', async () => {
     const answers = await Promise.all([
       send('POST', '/guidance/%E0%A4%A/reveal', { token: demoToken }),
       send('POST', '/guidance/%/rotate', { token: demoToken }),

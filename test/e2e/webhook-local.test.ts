@@ -85,7 +85,7 @@ describe('local stack: POST /webhooks/bridge over HTTP, two live secrets', () =>
     expect(enqueue).toHaveBeenCalledTimes(1);
     const published = notificationsSince(mark);
     expect(published).toHaveLength(1);
-    expect(published[0]?.attributes).toEqual({ type: 'guidance.ready' });
+    expect(published[0]?.attributes).toEqual({ type: 'guidance.ready', event_key: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(published[0]?.message).toEqual({
       type: 'guidance.ready',
       app_user_id: DEMO_APP_USER,

@@ -41,8 +41,8 @@ const FUZZ_RUNS = Number(process.env.API_FUZZ_RUNS ?? 2_000);
 const SCAN_EVERY = 25;
 /** Jest's limit per property: generous, the figures printed are what counts. */
 const PROPERTY_TIMEOUT_MS = 60_000 + FUZZ_RUNS * 40;
-/** `API_FUZZ_STRICT=1` runs the known-bug tests as plain tests (they fail until the bugs are fixed). */
-const knownBug = process.env.API_FUZZ_STRICT === '1' ? it : it.failing;
+/** Regression properties for bugs the fuzzing found (now fixed). */
+const knownBug = it;
 
 const ALICE: UserProfile = { bridgeUserUuid: '11111111-1111-4111-8111-111111111111', appUserId: 'alice', countryCode: 'FR', contactEmail: 'alice@example.com' };
 const BOB: UserProfile = { bridgeUserUuid: '22222222-2222-4222-8222-222222222222', appUserId: 'bob', countryCode: 'FR' };
@@ -71,6 +71,7 @@ const OBJECT_MEMBER_NAMES = Object.getOwnPropertyNames(Object.prototype);
 const SIREN = /^[0-9]{9}$/;
 const ANY_HEX_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const RFC_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
+const NIL_OR_MAX_UUID = /^(0{8}-0{4}-0{4}-0{4}-0{12}|f{8}-f{4}-f{4}-f{4}-f{12})$/;
 
 // ---------------------------------------------------------------------------------------------
 // The world: real adapters on dynalite, two seeded users with guidance and live sessions.
@@ -326,8 +327,12 @@ type Validity = 'valid' | 'invalid' | 'unknown';
 
 function expectedInternalAnswer(request: RequestCase, validity: Validity): Expected {
   const uuid = pathParameter(request, 'bridge_user_uuid');
-  if (!ANY_HEX_UUID.test(uuid)) return refused(400, 'invalid_request', 'invalid_request(uuid)');
-  const rfc = RFC_UUID.test(uuid);
+  // The same rule as the webhook (RFC 9562 versions and variant, or the nil and max UUIDs in lower case):
+  // a user registered here must be able to receive events.
+  if (!ANY_HEX_UUID.test(uuid) || !(RFC_UUID.test(uuid) || NIL_OR_MAX_UUID.test(uuid))) {
+    return refused(400, 'invalid_request', 'invalid_request(uuid)');
+  }
+  const rfc = true;
   const method = request.method.toUpperCase();
   if (method === 'DELETE') {
     return rfc ? { kind: 'erased', uuid: uuid.toLowerCase() } : { kind: 'erased-or-invalid', uuid: uuid.toLowerCase(), why: 'loose_uuid' };
@@ -1086,11 +1091,9 @@ describe('reveal API and /internal/users under fuzzing, over the DynamoDB adapte
   }, PROPERTY_TIMEOUT_MS);
 
   // -------------------------------------------------------------------------------------------
-  // Known bugs: these properties fail today. They run as `it.failing` (so they do not block
-  // `npm test`, and start failing the day the bug is fixed: then drop `.failing`);
-  // API_FUZZ_STRICT=1 runs them as plain tests.
+  // Regressions: bugs the fuzzing found, fixed since; these properties keep them fixed.
 
-  knownBug('BUG: a sub too long for a DynamoDB key (> 2 KiB) is answered like any stranger (404, empty list), not 500', async () => {
+  knownBug('a sub too long for a DynamoDB key (> 2 KiB) is answered like any stranger (404, empty list), not 500', async () => {
     const firstTooLong = MAX_PARTITION_KEY_BYTES - 'APP#'.length + 1;
     await fc.assert(
       fc.asyncProperty(
@@ -1118,7 +1121,7 @@ describe('reveal API and /internal/users under fuzzing, over the DynamoDB adapte
     );
   }, PROPERTY_TIMEOUT_MS);
 
-  knownBug('BUG: a route key naming a member of Object.prototype is an unknown route (404 JSON), not a 500 or the event echoed back', async () => {
+  knownBug('a route key naming a member of Object.prototype is an unknown route (404 JSON), not a 500 or the event echoed back', async () => {
     const answers: [string, string][] = [];
     for (const routeKey of OBJECT_MEMBER_NAMES) {
       const request: RequestCase = {
