@@ -79,7 +79,8 @@ export class FetchBridgeClient implements BridgeClient {
     try {
       response = await this.fetch(this.endpoint, { ...init, signal: AbortSignal.timeout(this.attemptTimeoutMs) });
     } catch (error) {
-      const timedOut = error instanceof Error && error.name === 'TimeoutError';
+      // By name, not instanceof: the abort error may come from another realm (a test runner's).
+      const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
       report(timedOut ? 'timeout' : 'network');
       const reason = timedOut ? 'bridge_timeout' : 'bridge_network_error';
       return { ok: false, failure: new TransientFailure(reason, `Bridge call failed (${reason}).`, { cause: error }) };
