@@ -1,0 +1,169 @@
+import type { GuidanceRecord, StoredSession } from '../../shared/domain/guidance-session';
+import type { GuidanceStore, RecordGuidanceResult } from '../../shared/ports/guidance-store';
+import type { SessionInventory, SessionLocator } from '../../shared/ports/session-inventory';
+import { GUIDANCE_PREFIX, keys, SESSION_PREFIX, TTL_ATTRIBUTE } from '../../shared/adapters/dynamo-keys';
+import { toGuidance, toSession } from '../../shared/adapters/dynamo-items';
+
+type Item = Record<string, unknown>;
+type Key = { readonly pk: string; readonly sk: string };
+
+/** What DynamoDB answers when a condition does not hold; the Dynamo adapter lets it through from `markNotified`. */
+export class ConditionalCheckFailedError extends Error {
+  constructor() {
+    super('The conditional request failed');
+    this.name = 'ConditionalCheckFailedException';
+  }
+}
+
+/**
+ * The single table's guidance and session items in memory, with exactly the condition
+ * expressions of DynamoGuidanceStore (and its session inventory) (test/integration/guidance-store-contract.test.ts keeps the
+ * two in step). Items are copied in and out, as a network store would; every operation is
+ * atomic, as a DynamoDB conditional write is.
+ */
+export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory {
+  private readonly partitions = new Map<string, Map<string, Item>>();
+
+  async recordGuidance(record: Omit<GuidanceRecord, 'notifiedEventKey'>): Promise<RecordGuidanceResult> {
+    const key = keys.guidance(record.appUserId, record.companyIdentificationNumber);
+    const existing = this.get(key);
+    // attribute_not_exists(pk) OR eventTimestamp < :ts OR eventKey = :key
+    const holds = !existing || isLess(existing.eventTimestamp, record.eventTimestamp) || existing.eventKey === record.eventKey;
+    if (!holds) return { status: 'superseded' };
+    const updated: Item = {
+      ...(existing ?? key),
+      kind: 'guidance',
+      appUserId: record.appUserId,
+      company: record.companyIdentificationNumber,
+      bridgeUserUuid: record.bridgeUserUuid,
+      eventKey: record.eventKey,
+      eventTimestamp: record.eventTimestamp,
+      readyAt: record.readyAt,
+    };
+    this.put(updated);
+    return { status: 'recorded', record: toGuidance(structuredClone(updated)) };
+  }
+
+  async getGuidance(appUserId: string, company: string): Promise<GuidanceRecord | undefined> {
+    const item = this.get(keys.guidance(appUserId, company));
+    return item ? toGuidance(item) : undefined;
+  }
+
+  async markNotified(appUserId: string, company: string, eventKey: string): Promise<void> {
+    const existing = this.get(keys.guidance(appUserId, company));
+    if (!existing) throw new ConditionalCheckFailedError(); // attribute_exists(pk)
+    this.put({ ...existing, notifiedEventKey: eventKey });
+  }
+
+  async listGuidance(appUserId: string): Promise<{ guidance: GuidanceRecord; session?: StoredSession }[]> {
+    const items = this.query(keys.appUserPartition(appUserId));
+    const sessions = new Map<string, StoredSession>();
+    for (const item of items) {
+      if (String(item.sk).startsWith(SESSION_PREFIX)) {
+        const session = toSession(item);
+        sessions.set(session.companyIdentificationNumber, session);
+      }
+    }
+    return items
+      .filter((item) => String(item.sk).startsWith(GUIDANCE_PREFIX))
+      .map(toGuidance)
+      .map((guidance) => {
+        const session = sessions.get(guidance.companyIdentificationNumber);
+        return session ? { guidance, session } : { guidance };
+      });
+  }
+
+  async getSession(appUserId: string, company: string): Promise<StoredSession | undefined> {
+    const item = this.get(keys.session(appUserId, company));
+    return item ? toSession(item) : undefined;
+  }
+
+  async putSession(session: StoredSession, expect: { replaces: string | null | undefined; nowMs: number }): Promise<boolean> {
+    const key = keys.session(session.appUserId, session.companyIdentificationNumber);
+    const existing = this.get(key);
+    if (existing) {
+      // (attribute_not_exists(pk) OR eventTimestamp <= :ts)
+      if (!isLessOrEqual(existing.eventTimestamp, session.eventTimestamp)) return false;
+      const expired = isLessOrEqual(existing.expiresAt, expect.nowMs);
+      // replaces null: (… OR expiresAt <= :now); replaces id: (… OR expiresAt <= :now OR sessionId = :replaces)
+      if (expect.replaces === null && !expired) return false;
+      if (typeof expect.replaces === 'string' && !expired && existing.sessionId !== expect.replaces) return false;
+    }
+    this.put({
+      ...key,
+      kind: 'session',
+      appUserId: session.appUserId,
+      company: session.companyIdentificationNumber,
+      sessionId: session.sessionId,
+      url: session.url,
+      ciphertext: session.ciphertext,
+      createdAt: session.createdAt,
+      expiresAt: session.expiresAt,
+      revealCount: session.revealCount,
+      eventTimestamp: session.eventTimestamp,
+      ...(session.eventKey === undefined ? {} : { eventKey: session.eventKey }),
+      [TTL_ATTRIBUTE]: Math.ceil(session.expiresAt / 1000),
+    });
+    return true;
+  }
+
+  async countReveal(appUserId: string, company: string, sessionId: string): Promise<number | undefined> {
+    const key = keys.session(appUserId, company);
+    const existing = this.get(key);
+    if (!existing || existing.sessionId !== sessionId) return undefined; // sessionId = :sid
+    // ADD on a missing attribute starts from zero.
+    const revealCount = (typeof existing.revealCount === 'number' ? existing.revealCount : 0) + 1;
+    this.put({ ...existing, revealCount });
+    return revealCount;
+  }
+
+  async deleteSession(appUserId: string, company: string, sessionId?: string): Promise<void> {
+    const key = keys.session(appUserId, company);
+    if (sessionId !== undefined && this.get(key)?.sessionId !== sessionId) return; // condition failed: ignored
+    this.partitions.get(key.pk)?.delete(key.sk);
+  }
+
+  async eraseAppUser(appUserId: string): Promise<number> {
+    const pk = keys.appUserPartition(appUserId);
+    const count = this.partitions.get(pk)?.size ?? 0;
+    this.partitions.delete(pk);
+    return count;
+  }
+
+  async findSessions(scope: { appUserId: string } | 'all'): Promise<SessionLocator[]> {
+    const pks = scope === 'all' ? [...this.partitions.keys()] : [keys.appUserPartition(scope.appUserId)];
+    return pks
+      .flatMap((pk) => this.query(pk))
+      .filter((item) => String(item.sk).startsWith(SESSION_PREFIX))
+      .map((item) => ({
+        appUserId: String(item.appUserId),
+        companyIdentificationNumber: String(item.company),
+        sessionId: String(item.sessionId),
+        expiresAt: Number(item.expiresAt),
+      }));
+  }
+
+  private get(key: Key): Item | undefined {
+    const item = this.partitions.get(key.pk)?.get(key.sk);
+    return item ? structuredClone(item) : undefined;
+  }
+
+  private put(item: Item): void {
+    const pk = String(item.pk);
+    let partition = this.partitions.get(pk);
+    if (!partition) this.partitions.set(pk, (partition = new Map()));
+    partition.set(String(item.sk), structuredClone(item));
+  }
+
+  /** A partition in sort-key order, which DynamoDB defines as UTF-8 byte order. */
+  private query(pk: string): Item[] {
+    const items = [...(this.partitions.get(pk)?.values() ?? [])];
+    return items
+      .sort((a, b) => Buffer.compare(Buffer.from(String(a.sk), 'utf8'), Buffer.from(String(b.sk), 'utf8')))
+      .map((item) => structuredClone(item));
+  }
+}
+
+// A comparison with a missing or non-number attribute is false in a DynamoDB condition.
+const isLess = (stored: unknown, value: number) => typeof stored === 'number' && stored < value;
+const isLessOrEqual = (stored: unknown, value: number) => typeof stored === 'number' && stored <= value;

@@ -1,0 +1,453 @@
+import type { Context } from 'aws-lambda';
+import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
+import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
+import { DynamoGuidanceStore } from '../../shared/adapters/dynamo-guidance-store';
+import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory';
+import { idempotencyStore } from '../../shared/adapters/idempotency-store';
+import { documentClient } from '../../shared/aws/clients';
+import type { StoredSession } from '../../shared/domain/guidance-session';
+import type { GuidanceStore } from '../../shared/ports/guidance-store';
+import type { SessionInventory, SessionLocator } from '../../shared/ports/session-inventory';
+import type { UserDirectory } from '../../shared/ports/user-directory';
+import { startLocalDynamo } from '../../local/dynamo';
+import { lambdaContext } from '../../local/http-gateway';
+import { InMemoryGuidanceStore } from '../fakes/in-memory-guidance-store';
+import { InMemoryIdempotencyStore } from '../fakes/in-memory-idempotency-store';
+import { InMemoryUserDirectory } from '../fakes/in-memory-user-directory';
+
+/**
+ * One behavioural contract, run against the DynamoDB adapters on dynalite and against the
+ * in-memory fakes the benchmark (and any fast test) uses instead, so the fakes cannot drift.
+ */
+interface Ports {
+  readonly store: GuidanceStore & SessionInventory;
+  readonly users: UserDirectory;
+  readonly idempotency: () => BasePersistenceLayer;
+  stop(): Promise<void>;
+}
+
+const implementations: { name: string; start: () => Promise<Ports> }[] = [
+  {
+    name: 'DynamoDB adapters on dynalite',
+    start: async () => {
+      const dynamo = await startLocalDynamo();
+      const db = documentClient(dynamo.client);
+      return {
+        store: new DynamoGuidanceStore(db, dynamo.tableName),
+        users: new DynamoUserDirectory(db, dynamo.tableName),
+        idempotency: () => idempotencyStore(dynamo.client, dynamo.tableName),
+        stop: () => dynamo.stop(),
+      };
+    },
+  },
+  {
+    name: 'in-memory fakes',
+    start: async () => ({
+      store: new InMemoryGuidanceStore(),
+      users: new InMemoryUserDirectory(),
+      idempotency: () => new InMemoryIdempotencyStore(),
+      stop: async () => undefined,
+    }),
+  },
+];
+
+const NOW = Date.parse('2026-11-25T10:00:00Z');
+const TTL_MS = 1800 * 1000;
+const COMPANY = '529196313';
+const OTHER_COMPANY = '732829320';
+
+function guidance(eventKey: string, eventTimestamp: number, overrides: { appUserId?: string; company?: string } = {}) {
+  return {
+    appUserId: overrides.appUserId ?? 'alice',
+    companyIdentificationNumber: overrides.company ?? COMPANY,
+    bridgeUserUuid: '11111111-1111-4111-8111-111111111111',
+    eventKey,
+    eventTimestamp,
+    readyAt: eventTimestamp,
+  };
+}
+
+function session(sessionId: string, overrides: Partial<StoredSession> = {}): StoredSession {
+  return {
+    appUserId: 'alice',
+    companyIdentificationNumber: COMPANY,
+    sessionId,
+    url: `https://guidance.example/${sessionId}`,
+    ciphertext: Uint8Array.from([1, 0, 255, sessionId.length]),
+    createdAt: NOW,
+    expiresAt: NOW + TTL_MS,
+    revealCount: 0,
+    eventTimestamp: NOW - 1000,
+    eventKey: `event-of-${sessionId}`,
+    ...overrides,
+  };
+}
+
+describe.each(implementations)('guidance store contract: $name', ({ start }) => {
+  let ports: Ports;
+  let store: GuidanceStore & SessionInventory;
+
+  beforeEach(async () => {
+    ports = await start();
+    store = ports.store;
+  });
+  afterEach(() => ports.stop());
+
+  describe('recordGuidance', () => {
+    it('records a first event and reads it back without a notification', async () => {
+      const result = await store.recordGuidance(guidance('e1', NOW));
+
+      expect(result).toEqual({ status: 'recorded', record: guidance('e1', NOW) });
+      expect(await store.getGuidance('alice', COMPANY)).toEqual(guidance('e1', NOW));
+      expect(await store.getGuidance('alice', OTHER_COMPANY)).toBeUndefined();
+    });
+
+    it('lets a newer event replace the record and keeps the notification of the older one', async () => {
+      await store.recordGuidance(guidance('e1', NOW));
+      await store.markNotified('alice', COMPANY, 'e1');
+
+      const result = await store.recordGuidance(guidance('e2', NOW + 1));
+
+      expect(result).toEqual({ status: 'recorded', record: { ...guidance('e2', NOW + 1), notifiedEventKey: 'e1' } });
+    });
+
+    it('answers superseded to an older event, or another event of the same instant, and changes nothing', async () => {
+      await store.recordGuidance(guidance('e2', NOW));
+
+      expect(await store.recordGuidance(guidance('e1', NOW - 1))).toEqual({ status: 'superseded' });
+      expect(await store.recordGuidance(guidance('e1-twin', NOW))).toEqual({ status: 'superseded' });
+      expect(await store.getGuidance('alice', COMPANY)).toEqual(guidance('e2', NOW));
+    });
+
+    it('records the same event again (a retry) and shows it was already notified', async () => {
+      await store.recordGuidance(guidance('e1', NOW));
+      await store.markNotified('alice', COMPANY, 'e1');
+
+      const result = await store.recordGuidance(guidance('e1', NOW));
+
+      expect(result).toEqual({ status: 'recorded', record: { ...guidance('e1', NOW), notifiedEventKey: 'e1' } });
+    });
+
+    it('keeps users and companies apart', async () => {
+      await store.recordGuidance(guidance('e1', NOW));
+
+      expect((await store.recordGuidance(guidance('e0', NOW - 5, { appUserId: 'bob' }))).status).toBe('recorded');
+      expect((await store.recordGuidance(guidance('e0', NOW - 5, { company: OTHER_COMPANY }))).status).toBe('recorded');
+    });
+
+    it('settles concurrent events for one company on the newest', async () => {
+      const timestamps = [5, 1, 9, 3, 7, 2, 8, 4, 6, 0].map((offset) => NOW + offset);
+
+      await Promise.all(timestamps.map((timestamp) => store.recordGuidance(guidance(`e${timestamp}`, timestamp))));
+
+      expect((await store.getGuidance('alice', COMPANY))?.eventKey).toBe(`e${NOW + 9}`);
+    });
+  });
+
+  describe('markNotified', () => {
+    it('remembers which event was notified', async () => {
+      await store.recordGuidance(guidance('e1', NOW));
+
+      await store.markNotified('alice', COMPANY, 'e1');
+
+      expect(await store.getGuidance('alice', COMPANY)).toEqual({ ...guidance('e1', NOW), notifiedEventKey: 'e1' });
+    });
+
+    it('refuses a guidance that does not exist with a conditional-check failure', async () => {
+      await expect(store.markNotified('alice', COMPANY, 'e1')).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+      expect(await store.getGuidance('alice', COMPANY)).toBeUndefined();
+    });
+  });
+
+  describe('sessions', () => {
+    it('round-trips every field of a session, with or without an event key', async () => {
+      const withKey = session('s1', { revealCount: 3 });
+      const { eventKey: _omitted, ...withoutKey } = session('s2', { companyIdentificationNumber: OTHER_COMPANY });
+
+      await store.putSession(withKey, { replaces: undefined, nowMs: NOW });
+      await store.putSession(withoutKey, { replaces: undefined, nowMs: NOW });
+
+      const read = await store.getSession('alice', COMPANY);
+      expect(read).toEqual({ ...withKey, ciphertext: expect.any(Uint8Array) });
+      expect(Buffer.from(read!.ciphertext)).toEqual(Buffer.from(withKey.ciphertext));
+      const readWithoutKey = await store.getSession('alice', OTHER_COMPANY);
+      expect(readWithoutKey).toEqual({ ...withoutKey, ciphertext: expect.any(Uint8Array) });
+      expect(readWithoutKey).not.toHaveProperty('eventKey');
+      expect(await store.getSession('bob', COMPANY)).toBeUndefined();
+    });
+
+    it('never lets a session for an older event replace one for a newer event', async () => {
+      await store.putSession(session('new', { eventTimestamp: NOW }), { replaces: undefined, nowMs: NOW });
+
+      expect(await store.putSession(session('old', { eventTimestamp: NOW - 1 }), { replaces: undefined, nowMs: NOW })).toBe(false);
+      expect(await store.putSession(session('old', { eventTimestamp: NOW - 1 }), { replaces: 'new', nowMs: NOW })).toBe(false);
+      expect(await store.putSession(session('old', { eventTimestamp: NOW - 1 }), { replaces: null, nowMs: NOW + TTL_MS })).toBe(false);
+      expect((await store.getSession('alice', COMPANY))?.sessionId).toBe('new');
+    });
+
+    it('lets a session for the same or a newer event replace the stored one when nothing is expected', async () => {
+      await store.putSession(session('a', { eventTimestamp: NOW }), { replaces: undefined, nowMs: NOW });
+
+      expect(await store.putSession(session('b', { eventTimestamp: NOW }), { replaces: undefined, nowMs: NOW })).toBe(true);
+      expect(await store.putSession(session('c', { eventTimestamp: NOW + 1 }), { replaces: undefined, nowMs: NOW })).toBe(true);
+      expect((await store.getSession('alice', COMPANY))?.sessionId).toBe('c');
+    });
+
+    it('with replaces null, stores only when no session is live (expiry is inclusive)', async () => {
+      expect(await store.putSession(session('first'), { replaces: null, nowMs: NOW })).toBe(true);
+
+      expect(await store.putSession(session('while-live'), { replaces: null, nowMs: NOW + TTL_MS - 1 })).toBe(false);
+      expect(await store.putSession(session('at-expiry'), { replaces: null, nowMs: NOW + TTL_MS })).toBe(true);
+      expect((await store.getSession('alice', COMPANY))?.sessionId).toBe('at-expiry');
+    });
+
+    it('with replaces an id, stores over that live session, an expired one or none, but not over another live one', async () => {
+      expect(await store.putSession(session('s1'), { replaces: 'anything', nowMs: NOW })).toBe(true);
+
+      expect(await store.putSession(session('s2'), { replaces: 'not-s1', nowMs: NOW })).toBe(false);
+      expect(await store.putSession(session('s2'), { replaces: 's1', nowMs: NOW })).toBe(true);
+      expect(await store.putSession(session('s3'), { replaces: 'not-s2', nowMs: NOW + TTL_MS })).toBe(true);
+      expect((await store.getSession('alice', COMPANY))?.sessionId).toBe('s3');
+    });
+
+    it('lets exactly one of many concurrent renewals win', async () => {
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, index) => store.putSession(session(`s${index}`), { replaces: null, nowMs: NOW })),
+      );
+
+      expect(results.filter(Boolean)).toHaveLength(1);
+      expect((await store.getSession('alice', COMPANY))?.sessionId).toBe(`s${results.indexOf(true)}`);
+    });
+
+    it('keeps the reveal count of the session it stores, starting a new session from its own count', async () => {
+      await store.putSession(session('s1'), { replaces: undefined, nowMs: NOW });
+      await store.countReveal('alice', COMPANY, 's1');
+
+      await store.putSession(session('s2', { eventTimestamp: NOW }), { replaces: 's1', nowMs: NOW });
+
+      expect((await store.getSession('alice', COMPANY))?.revealCount).toBe(0);
+    });
+  });
+
+  describe('countReveal', () => {
+    it('counts reveals of that exact session, whether or not it has expired', async () => {
+      await store.putSession(session('s1', { revealCount: 0, expiresAt: NOW - 1 }), { replaces: undefined, nowMs: NOW });
+
+      expect(await store.countReveal('alice', COMPANY, 's1')).toBe(1);
+      expect(await store.countReveal('alice', COMPANY, 's1')).toBe(2);
+      expect((await store.getSession('alice', COMPANY))?.revealCount).toBe(2);
+    });
+
+    it('answers undefined for a replaced or missing session and changes nothing', async () => {
+      await store.putSession(session('s2'), { replaces: undefined, nowMs: NOW });
+
+      expect(await store.countReveal('alice', COMPANY, 's1')).toBeUndefined();
+      expect(await store.countReveal('alice', OTHER_COMPANY, 's2')).toBeUndefined();
+      expect((await store.getSession('alice', COMPANY))?.revealCount).toBe(0);
+      expect(await store.getSession('alice', OTHER_COMPANY)).toBeUndefined();
+    });
+
+    it('loses no count under concurrency', async () => {
+      await store.putSession(session('s1'), { replaces: undefined, nowMs: NOW });
+
+      const counts = await Promise.all(Array.from({ length: 10 }, () => store.countReveal('alice', COMPANY, 's1')));
+
+      expect([...counts].sort((a, b) => Number(a) - Number(b))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    });
+  });
+
+  describe('deleteSession', () => {
+    it('deletes the stored session, or only the given one', async () => {
+      await store.putSession(session('s1'), { replaces: undefined, nowMs: NOW });
+
+      await store.deleteSession('alice', COMPANY, 'not-s1');
+      expect((await store.getSession('alice', COMPANY))?.sessionId).toBe('s1');
+      await store.deleteSession('alice', COMPANY, 's1');
+      expect(await store.getSession('alice', COMPANY)).toBeUndefined();
+
+      await store.putSession(session('s2'), { replaces: undefined, nowMs: NOW });
+      await store.deleteSession('alice', COMPANY);
+      expect(await store.getSession('alice', COMPANY)).toBeUndefined();
+    });
+
+    it('is harmless when there is nothing to delete', async () => {
+      await expect(store.deleteSession('alice', COMPANY)).resolves.toBeUndefined();
+      await expect(store.deleteSession('alice', COMPANY, 's1')).resolves.toBeUndefined();
+    });
+
+    it('leaves the guidance in place', async () => {
+      await store.recordGuidance(guidance('e1', NOW));
+      await store.putSession(session('s1'), { replaces: undefined, nowMs: NOW });
+
+      await store.deleteSession('alice', COMPANY);
+
+      expect(await store.getGuidance('alice', COMPANY)).toEqual(guidance('e1', NOW));
+    });
+  });
+
+  describe('listGuidance', () => {
+    it("lists the user's guidance in company order, each with its stored session, live or not", async () => {
+      await store.recordGuidance(guidance('e2', NOW, { company: OTHER_COMPANY }));
+      await store.recordGuidance(guidance('e1', NOW));
+      await store.recordGuidance(guidance('e9', NOW, { appUserId: 'bob' }));
+      await store.putSession(session('expired', { expiresAt: NOW - 1 }), { replaces: undefined, nowMs: NOW });
+      await store.putSession(session('orphan', { companyIdentificationNumber: '111111111' }), { replaces: undefined, nowMs: NOW });
+
+      const listed = await store.listGuidance('alice');
+
+      expect(listed).toEqual([
+        { guidance: guidance('e1', NOW), session: { ...session('expired', { expiresAt: NOW - 1 }), ciphertext: expect.any(Uint8Array) } },
+        { guidance: guidance('e2', NOW, { company: OTHER_COMPANY }) },
+      ]);
+      expect(await store.listGuidance('carol')).toEqual([]);
+    });
+  });
+
+  describe('eraseAppUser', () => {
+    it("deletes every guidance and session of the app user, across batch limits, and nobody else's", async () => {
+      const companies = Array.from({ length: 30 }, (_, index) => String(100_000_000 + index));
+      for (const company of companies) {
+        await store.recordGuidance(guidance(`e-${company}`, NOW, { company }));
+        await store.putSession(session(`s-${company}`, { companyIdentificationNumber: company }), { replaces: undefined, nowMs: NOW });
+      }
+      await store.recordGuidance(guidance('e-bob', NOW, { appUserId: 'bob' }));
+
+      expect(await store.eraseAppUser('alice')).toBe(60);
+
+      expect(await store.listGuidance('alice')).toEqual([]);
+      expect(await store.getSession('alice', companies[0]!)).toBeUndefined();
+      expect(await store.listGuidance('bob')).toHaveLength(1);
+      expect(await store.eraseAppUser('alice')).toBe(0);
+    });
+  });
+
+  describe('findSessions (session inventory)', () => {
+    const byId = (a: SessionLocator, b: SessionLocator) => a.sessionId.localeCompare(b.sessionId);
+
+    it("finds an app user's sessions, live or expired, or everyone's, without their secrets", async () => {
+      await store.recordGuidance(guidance('e1', NOW));
+      await store.putSession(session('s1'), { replaces: undefined, nowMs: NOW });
+      await store.putSession(session('s2', { companyIdentificationNumber: OTHER_COMPANY, expiresAt: NOW - 1 }), { replaces: undefined, nowMs: NOW });
+      await store.putSession(session('s3', { appUserId: 'bob' }), { replaces: undefined, nowMs: NOW });
+      const locator = (sessionId: string, appUserId: string, company: string, expiresAt: number) => ({ appUserId, companyIdentificationNumber: company, sessionId, expiresAt });
+
+      expect((await store.findSessions({ appUserId: 'alice' })).sort(byId)).toEqual([
+        locator('s1', 'alice', COMPANY, NOW + TTL_MS),
+        locator('s2', 'alice', OTHER_COMPANY, NOW - 1),
+      ]);
+      expect((await store.findSessions('all')).sort(byId)).toEqual([
+        locator('s1', 'alice', COMPANY, NOW + TTL_MS),
+        locator('s2', 'alice', OTHER_COMPANY, NOW - 1),
+        locator('s3', 'bob', COMPANY, NOW + TTL_MS),
+      ]);
+      expect(await store.findSessions({ appUserId: 'carol' })).toEqual([]);
+    });
+  });
+
+  describe('user directory', () => {
+    const alice = { bridgeUserUuid: '11111111-1111-4111-8111-111111111111', appUserId: 'alice', countryCode: 'FR' };
+
+    it('stores a profile, answers the one it replaced, and deletes it', async () => {
+      const full = { ...alice, contactEmail: 'alice@example.com', contactPhoneNumber: '+33612345678', language: 'fr' };
+
+      expect(await ports.users.putProfile(full)).toBeUndefined();
+      expect(await ports.users.putProfile({ ...alice, appUserId: 'alice-2' })).toEqual(full);
+      expect(await ports.users.getProfile(alice.bridgeUserUuid)).toEqual({ ...alice, appUserId: 'alice-2' });
+
+      await ports.users.deleteProfile(alice.bridgeUserUuid);
+      await ports.users.deleteProfile(alice.bridgeUserUuid);
+      expect(await ports.users.getProfile(alice.bridgeUserUuid)).toBeUndefined();
+    });
+
+    it('keeps profiles apart from guidance: erasing an app user leaves its profile', async () => {
+      await ports.users.putProfile(alice);
+      await store.recordGuidance(guidance('e1', NOW));
+
+      await store.eraseAppUser('alice');
+
+      expect(await ports.users.getProfile(alice.bridgeUserUuid)).toEqual(alice);
+    });
+  });
+
+  describe('idempotency persistence (Powertools)', () => {
+    const contextWith = (remainingMs: number): Context => ({ ...lambdaContext('session-worker', 30_000), getRemainingTimeInMillis: () => remainingMs });
+
+    function idempotent(options: { expiresAfterSeconds?: number; remainingMs?: number } = {}) {
+      const calls: string[] = [];
+      const gates: (() => void)[] = [];
+      let failNext = false;
+      const config = new IdempotencyConfig({ eventKeyJmesPath: 'eventKey', expiresAfterSeconds: options.expiresAfterSeconds ?? 3600, throwOnNoIdempotencyKey: true });
+      config.registerLambdaContext(contextWith(options.remainingMs ?? 30_000));
+      const run = makeIdempotent(
+        async (event: { eventKey: string; hold?: boolean }) => {
+          calls.push(event.eventKey);
+          if (event.hold) await new Promise<void>((release) => gates.push(release));
+          if (failNext) {
+            failNext = false;
+            throw new Error('processing failed');
+          }
+          return { outcome: 'notified', call: calls.length };
+        },
+        { persistenceStore: ports.idempotency(), config },
+      );
+      return { run, calls, release: () => gates.splice(0).forEach((release) => release()), failOnce: () => void (failNext = true) };
+    }
+
+    afterEach(() => jest.restoreAllMocks());
+
+    it('runs once per key and replays the stored result', async () => {
+      const { run, calls } = idempotent();
+
+      const first = await run({ eventKey: 'k1' });
+      const again = await run({ eventKey: 'k1' });
+      const other = await run({ eventKey: 'k2' });
+
+      expect(first).toEqual({ outcome: 'notified', call: 1 });
+      expect(again).toEqual(first);
+      expect(other).toEqual({ outcome: 'notified', call: 2 });
+      expect(calls).toEqual(['k1', 'k2']);
+    });
+
+    it('refuses a duplicate while the first is in progress', async () => {
+      const { run, calls, release } = idempotent();
+      const first = run({ eventKey: 'k1', hold: true });
+      while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+
+      await expect(run({ eventKey: 'k1' })).rejects.toMatchObject({ name: 'IdempotencyAlreadyInProgressError' });
+
+      release();
+      await expect(first).resolves.toEqual({ outcome: 'notified', call: 1 });
+    });
+
+    it('releases the key when processing fails, so a retry runs', async () => {
+      const { run, calls, failOnce } = idempotent();
+      failOnce();
+
+      await expect(run({ eventKey: 'k1' })).rejects.toThrow('processing failed');
+      await expect(run({ eventKey: 'k1' })).resolves.toEqual({ outcome: 'notified', call: 2 });
+      expect(calls).toEqual(['k1', 'k1']);
+    });
+
+    it('takes over a key whose holder ran out of time', async () => {
+      const { run, calls, release } = idempotent({ remainingMs: 1 });
+      const abandoned = run({ eventKey: 'k1', hold: true });
+      while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
+      await new Promise((resolve) => setTimeout(resolve, 10));
+
+      await expect(run({ eventKey: 'k1' })).resolves.toEqual({ outcome: 'notified', call: 2 });
+
+      release();
+      await abandoned;
+    });
+
+    it('runs a key again once its record expired', async () => {
+      const { run, calls } = idempotent({ expiresAfterSeconds: 60 });
+      await run({ eventKey: 'k1' });
+      const realNow = Date.now.bind(Date);
+      jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 61_000);
+
+      await expect(run({ eventKey: 'k1' })).resolves.toEqual({ outcome: 'notified', call: 2 });
+      expect(calls).toEqual(['k1', 'k1']);
+    });
+  });
+});
