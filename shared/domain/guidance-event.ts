@@ -1,15 +1,16 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
+import { BRIDGE_USER_UUID, SIREN } from './identifiers';
 import { GUIDANCE_EVENT_TYPE } from './limits';
 
-const SIREN = /^\d{9}$/;
+const bridgeUserUuid = () => z.string().check(z.regex(BRIDGE_USER_UUID));
 
 /** The part of Bridge's `guidance.health.ready` body we rely on; extra fields are tolerated. */
 export const guidanceWebhookSchema = z.object({
   type: z.literal(GUIDANCE_EVENT_TYPE),
   timestamp: z.int().check(z.positive()),
   content: z.object({
-    user_id: z.uuid(),
+    user_id: bridgeUserUuid(),
     company_identification_number: z.string().check(z.regex(SIREN)),
   }),
 });
@@ -31,7 +32,7 @@ export const queuedGuidanceEventSchema = z.object({
   eventKey: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
   type: z.literal(GUIDANCE_EVENT_TYPE),
   timestamp: z.int(),
-  bridgeUserUuid: z.uuid(),
+  bridgeUserUuid: bridgeUserUuid(),
   companyIdentificationNumber: z.string().check(z.regex(SIREN)),
   receivedAt: z.int(),
 });

@@ -1,11 +1,9 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
-import * as z from 'zod/mini';
 import { AppError } from '../domain/errors';
+import { BRIDGE_USER_UUID, SIREN } from '../domain/identifiers';
 import { rawBody } from './error-middleware';
 
-const SIREN = /^\d{9}$/;
-// The same UUID rule as the webhook's schema: a user registered here must be able to receive events.
-const bridgeUserUuid = z.uuid();
+// The webhook's UUID rule: a user registered here must be able to receive events.
 
 /** The JWT's `sub`, as checked by API Gateway's authorizer (or the local stack's). Nothing else names the caller. */
 export function callerOf(event: APIGatewayProxyEventV2): string {
@@ -23,7 +21,7 @@ export function companyParam(event: APIGatewayProxyEventV2): string {
 
 export function bridgeUserParam(event: APIGatewayProxyEventV2): string {
   const uuid = event.pathParameters?.bridge_user_uuid ?? '';
-  if (!bridgeUserUuid.safeParse(uuid).success) throw new AppError('invalid_request', 'bridge_user_uuid must be a UUID.');
+  if (!BRIDGE_USER_UUID.test(uuid)) throw new AppError('invalid_request', 'bridge_user_uuid must be a UUID.');
   return uuid.toLowerCase();
 }
 
