@@ -13,7 +13,7 @@ import {
 import { httpErrors } from '../../shared/http/error-middleware';
 import { callerOf, companyParam } from '../../shared/http/request';
 import { json, noContent, type HttpResponse } from '../../shared/http/responses';
-import { isAppUserId } from '../../shared/domain/user-profile';
+import { isAppUserId } from '../../shared/domain/identifiers';
 import { noMetrics, type MetricsSink } from '../../shared/ports/metrics';
 
 export interface RevealHandlerDeps extends RevealDeps {

@@ -4,3 +4,8 @@ export const BRIDGE_USER_UUID =
 
 /** French company number (SIREN). */
 export const SIREN = /^\d{9}$/;
+
+/** What an `app_user_id` may be: it becomes part of DynamoDB keys and KMS encryption contexts. */
+export const APP_USER_ID = /^[\w.@:+-]{1,128}$/;
+
+export const isAppUserId = (value: string): boolean => APP_USER_ID.test(value);

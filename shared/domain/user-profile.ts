@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { APP_USER_ID } from './identifiers';
 
 /** Who a Bridge user is in our app, and how Bridge may reach them about a guidance. */
 export interface UserProfile {
@@ -9,11 +10,6 @@ export interface UserProfile {
   readonly contactPhoneNumber?: string;
   readonly language?: string;
 }
-
-/** What an `app_user_id` may be: it becomes part of DynamoDB keys and KMS encryption contexts. */
-const APP_USER_ID = /^[\w.@:+-]{1,128}$/;
-
-export const isAppUserId = (value: string): boolean => APP_USER_ID.test(value);
 
 export const userProfileBodySchema = z.object({
   app_user_id: z.string().check(z.regex(APP_USER_ID)),
