@@ -63,6 +63,13 @@ export function createWorkerHandler(deps: WorkerDeps) {
     } catch (error) {
       const receives = Number(record.attributes.ApproximateReceiveCount ?? '1');
       const reason = failureReason(error);
+      // Another delivery of this very event holds the lock: that delivery lives (and is retried or
+      // dead-lettered) on its own, so this copy may be dropped instead of dead-lettered.
+      if (reason === 'IdempotencyAlreadyInProgressError' && receives >= deps.maxReceiveCount) {
+        log.info('Duplicate delivery dropped: the event is in progress elsewhere', { eventKey: event.eventKey, receives });
+        metrics.count('GuidanceEvents', { outcome: 'duplicate' });
+        return;
+      }
       if (error instanceof PermanentFailure || receives >= deps.maxReceiveCount) {
         const deadLetterReason = error instanceof PermanentFailure ? reason : `retries_exhausted:${reason}`;
         await deadLetter(record.body, deadLetterReason, correlationId);

@@ -18,9 +18,9 @@ export class InjectedFault extends Error {
  * so each injected failure is unambiguous: the call had no effect and a retry is always safe.
  *
  * Not injected on purpose: a failure *after* the effect. A publish that reached SNS but reported
- * an error would make the retry publish again: a duplicate notification by construction. The same
- * holds for `markNotified`, which runs after the publish: it is only failed with
- * `markNotifiedFaults`, to reproduce exactly that duplicate.
+ * an error would make the retry publish again: a duplicate notification by construction (SNS
+ * standard topics have no deduplication; consumers can drop duplicates by the event_key
+ * attribute). Every store call may fail, the notification claim and its release included.
  */
 export class AdapterFaults {
   readonly injected: Record<AdapterRole, number> = { store: 0, users: 0, cipher: 0, notifier: 0 };
@@ -56,9 +56,8 @@ export class AdapterFaults {
     });
   };
 
-  private mayFail(role: AdapterRole, method: string): boolean {
-    if (method === 'constructor' || method.startsWith('_')) return false;
-    return !(role === 'store' && method === 'markNotified' && !this.options.markNotifiedFaults);
+  private mayFail(_role: AdapterRole, method: string): boolean {
+    return method !== 'constructor' && !method.startsWith('_');
   }
 }
 

@@ -37,11 +37,6 @@ export interface ChaosOptions {
   readonly cipherFaultRate: number;
   readonly notifierFaultRate: number;
   readonly usersFaultRate: number;
-  /**
-   * Also fail `markNotified`, which runs after a successful publish: the retry then publishes
-   * again (a duplicate notification). Off by default; on, it reproduces that finding.
-   */
-  readonly markNotifiedFaults: boolean;
   /** Queue outages during sending: each makes the next `queueOutageSends` SendMessage calls fail (503). */
   readonly queueOutages: number;
   readonly queueOutageSends: number;
@@ -80,7 +75,6 @@ export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
   cipherFaultRate: 0.03,
   notifierFaultRate: 0.03,
   usersFaultRate: 0.01,
-  markNotifiedFaults: false,
   queueOutages: 3,
   queueOutageSends: 3,
   // One batch at a time, so no message is redelivered while it is still being processed, and a
@@ -89,9 +83,8 @@ export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
   visibilityTimeoutMs: 250,
   maxReceiveCount: 10,
   batchSize: 10,
-  // More than one batch at a time loses events today: the worker's BatchProcessor is shared by
-  // concurrent invocations outside Lambda (see the chaos report's finding). Raise it to reproduce.
-  maxConcurrentBatches: 1,
+  // Two batches at a time, as the laptop stack runs them (a shared BatchProcessor once lost events here).
+  maxConcurrentBatches: 2,
   bridgeRetry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100, maxRetryAfterMs: 500 },
   drainTimeoutMs: 15 * 60_000,
   progress: false,

@@ -10,7 +10,7 @@ Options (defaults): ${Object.entries(DEFAULT_CHAOS_OPTIONS)
   .map(([name, value]) => `--${name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)} (${JSON.stringify(value)})`)
   .join(', ')}`;
 
-/** `--events 10000 --mark-notified-faults` → `{ events: 10000, markNotifiedFaults: true }`. */
+/** `--events 10000 --max-concurrent-batches 2` → `{ events: 10000, maxConcurrentBatches: 2 }`. */
 function parseArguments(args: readonly string[]): { options: Partial<ChaosOptions>; json: boolean } {
   const options: Record<string, unknown> = {};
   let json = false;

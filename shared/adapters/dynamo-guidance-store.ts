@@ -9,7 +9,7 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { GuidanceRecord, StoredSession } from '../domain/guidance-session';
-import type { GuidanceStore, RecordGuidanceResult } from '../ports/guidance-store';
+import type { GuidanceStore, NotificationKind, RecordGuidanceResult } from '../ports/guidance-store';
 import type { SessionInventory, SessionLocator } from '../ports/session-inventory';
 import { GUIDANCE_PREFIX, keys, SESSION_PREFIX, TTL_ATTRIBUTE } from './dynamo-keys';
 import { isConditionFailure, toGuidance, toSession } from './dynamo-items';
@@ -18,6 +18,8 @@ const BATCH_WRITE_LIMIT = 25;
 const BATCH_WRITE_ATTEMPTS = 5;
 
 /** Guidance records and sessions in the single table; races are settled by condition expressions. */
+const NOTIFICATION_ATTRIBUTE: Record<NotificationKind, string> = { event: 'notifiedEventKey', renewal: 'notifiedRenewalKey' };
+
 const isSessionItem = (item: Record<string, unknown>) => String(item.sk).startsWith(SESSION_PREFIX);
 
 export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
@@ -62,16 +64,40 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
     return Item ? toGuidance(Item) : undefined;
   }
 
-  async markNotified(appUserId: string, company: string, eventKey: string): Promise<void> {
-    await this.db.send(
-      new UpdateCommand({
-        TableName: this.tableName,
-        Key: keys.guidance(appUserId, company),
-        UpdateExpression: 'SET notifiedEventKey = :key',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':key': eventKey },
-      }),
-    );
+  async claimNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<boolean> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.guidance(appUserId, company),
+          UpdateExpression: 'SET #claim = :key',
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#claim) OR #claim <> :key)',
+          ExpressionAttributeNames: { '#claim': NOTIFICATION_ATTRIBUTE[kind] },
+          ExpressionAttributeValues: { ':key': key },
+        }),
+      );
+      return true;
+    } catch (error) {
+      if (isConditionFailure(error)) return false;
+      throw error;
+    }
+  }
+
+  async releaseNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<void> {
+    try {
+      await this.db.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: keys.guidance(appUserId, company),
+          UpdateExpression: 'REMOVE #claim',
+          ConditionExpression: '#claim = :key',
+          ExpressionAttributeNames: { '#claim': NOTIFICATION_ATTRIBUTE[kind] },
+          ExpressionAttributeValues: { ':key': key },
+        }),
+      );
+    } catch (error) {
+      if (!isConditionFailure(error)) throw error;
+    }
   }
 
   async listGuidance(appUserId: string): Promise<{ guidance: GuidanceRecord; session?: StoredSession }[]> {

@@ -2,6 +2,7 @@ import { PermanentFailure } from './errors';
 import type { GuidanceEvent } from './guidance-event';
 import { isLive, type StoredSession } from './guidance-session';
 import { issueSession, type IssueSessionDeps } from './issue-session';
+import { notifyOnce } from './notify-once';
 import type { GuidanceStore } from '../ports/guidance-store';
 import type { Notifier } from '../ports/notifier';
 import type { UserDirectory } from '../ports/user-directory';
@@ -21,7 +22,7 @@ export interface ProcessGuidanceEventDeps extends IssueSessionDeps {
  * 3. an event already notified is a duplicate and stops here;
  * 4. reuse the session this event already stored (a retry after a failed notification),
  *    else make one with Bridge, encrypt and store it, replacing any older session;
- * 5. publish the notification, then remember it went out.
+ * 5. notify once: claim the notification, publish, release the claim only if publishing failed.
  * Concurrent deliveries of one event are serialised by the caller (idempotency lock).
  */
 export async function processGuidanceEvent(
@@ -48,17 +49,17 @@ export async function processGuidanceEvent(
   const session = await sessionForEvent(event, profile, deps);
   if (!session) return 'superseded';
 
-  await deps.notifier.publish(
+  const notified = await notifyOnce(
     {
       type: 'guidance.ready',
       app_user_id: appUserId,
       company_identification_number: company,
       session_expires_at: new Date(session.expiresAt).toISOString(),
     },
-    { correlationId, eventKey: event.eventKey },
+    { kind: 'event', meta: { correlationId, eventKey: event.eventKey } },
+    deps,
   );
-  await deps.store.markNotified(appUserId, company, event.eventKey);
-  return 'notified';
+  return notified ? 'notified' : 'duplicate';
 }
 
 async function sessionForEvent(

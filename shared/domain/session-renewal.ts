@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { isLive } from './guidance-session';
 import { issueSession } from './issue-session';
+import { notifyOnce } from './notify-once';
 import type { ProcessGuidanceEventDeps } from './process-guidance-event';
 
 export const SESSION_RENEWAL_TYPE = 'session.renew';
@@ -34,13 +35,14 @@ export function sessionRenewal(appUserId: string, company: string, requestedAt: 
   };
 }
 
-export type RenewalOutcome = 'notified' | 'no_guidance' | 'already_renewed';
+export type RenewalOutcome = 'notified' | 'no_guidance' | 'already_renewed' | 'duplicate';
 
 /**
  * Renew a revoked session:
  * 1. only a guidance that is still ready (and still this user's) is renewed;
- * 2. a session created after the request (say, by a reveal) is already fresh: nothing to do;
- * 3. otherwise make, encrypt and store a new session, then notify the user.
+ * 2. a session this renewal stored already (a retry) is reused; one created after the request
+ *    by someone else (say, a reveal) is already fresh: nothing to do;
+ * 3. otherwise make, encrypt and store a new session; then notify the user once.
  */
 export async function renewSession(
   renewal: SessionRenewal,
@@ -52,22 +54,31 @@ export async function renewSession(
   if (!guidance) return 'no_guidance';
   const current = await deps.store.getSession(appUserId, company);
   const live = isLive(current, deps.clock.now());
-  if (live && current.createdAt >= renewal.requestedAt) return 'already_renewed';
-  const profile = await deps.users.getProfile(guidance.bridgeUserUuid);
-  if (!profile || profile.appUserId !== appUserId) return 'no_guidance';
-  const issued = await issueSession(
-    { profile, companyIdentificationNumber: company, eventTimestamp: guidance.eventTimestamp, replaces: live ? current.sessionId : null },
+  let expiresAt: number;
+  if (live && current.eventKey === renewal.eventKey) {
+    expiresAt = current.expiresAt;
+  } else if (live && current.createdAt >= renewal.requestedAt) {
+    return 'already_renewed';
+  } else {
+    const profile = await deps.users.getProfile(guidance.bridgeUserUuid);
+    if (!profile || profile.appUserId !== appUserId) return 'no_guidance';
+    const issued = await issueSession(
+      {
+        profile,
+        companyIdentificationNumber: company,
+        eventKey: renewal.eventKey,
+        eventTimestamp: guidance.eventTimestamp,
+        replaces: live ? current.sessionId : null,
+      },
+      deps,
+    );
+    if (!issued.stored) return 'already_renewed';
+    expiresAt = issued.session.expiresAt;
+  }
+  const notified = await notifyOnce(
+    { type: 'guidance.ready', app_user_id: appUserId, company_identification_number: company, session_expires_at: new Date(expiresAt).toISOString() },
+    { kind: 'renewal', meta: { correlationId, eventKey: renewal.eventKey } },
     deps,
   );
-  if (!issued.stored) return 'already_renewed';
-  await deps.notifier.publish(
-    {
-      type: 'guidance.ready',
-      app_user_id: appUserId,
-      company_identification_number: company,
-      session_expires_at: new Date(issued.session.expiresAt).toISOString(),
-    },
-    { correlationId, eventKey: renewal.eventKey },
-  );
-  return 'notified';
+  return notified ? 'notified' : 'duplicate';
 }

@@ -1,5 +1,8 @@
 import type { GuidanceRecord, StoredSession } from '../domain/guidance-session';
 
+/** A guidance event's notification, or one after an operator's renewal: claimed separately. */
+export type NotificationKind = 'event' | 'renewal';
+
 export type RecordGuidanceResult = { status: 'recorded'; record: GuidanceRecord } | { status: 'superseded' };
 
 /** Guidance records and their encrypted sessions. Every write that could race is conditional. */
@@ -7,7 +10,13 @@ export interface GuidanceStore {
   /** Keeps the newest event per user and company; `superseded` when a newer one is stored already. */
   recordGuidance(record: Omit<GuidanceRecord, 'notifiedEventKey'>): Promise<RecordGuidanceResult>;
   getGuidance(appUserId: string, company: string): Promise<GuidanceRecord | undefined>;
-  markNotified(appUserId: string, company: string, eventKey: string): Promise<void>;
+  /**
+   * Claims the one notification of `key` before it is published: false when it was claimed
+   * already. Claiming first means no failure after a successful publish can cause a second one.
+   */
+  claimNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<boolean>;
+  /** Undoes a claim whose publish failed, so a retry publishes. */
+  releaseNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<void>;
   listGuidance(appUserId: string): Promise<{ guidance: GuidanceRecord; session?: StoredSession }[]>;
 
   getSession(appUserId: string, company: string): Promise<StoredSession | undefined>;

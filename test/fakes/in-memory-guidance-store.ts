@@ -1,5 +1,5 @@
 import type { GuidanceRecord, StoredSession } from '../../shared/domain/guidance-session';
-import type { GuidanceStore, RecordGuidanceResult } from '../../shared/ports/guidance-store';
+import type { GuidanceStore, NotificationKind, RecordGuidanceResult } from '../../shared/ports/guidance-store';
 import type { SessionInventory, SessionLocator } from '../../shared/ports/session-inventory';
 import { GUIDANCE_PREFIX, keys, SESSION_PREFIX, TTL_ATTRIBUTE } from '../../shared/adapters/dynamo-keys';
 import { toGuidance, toSession } from '../../shared/adapters/dynamo-items';
@@ -7,7 +7,7 @@ import { toGuidance, toSession } from '../../shared/adapters/dynamo-items';
 type Item = Record<string, unknown>;
 type Key = { readonly pk: string; readonly sk: string };
 
-/** What DynamoDB answers when a condition does not hold; the Dynamo adapter lets it through from `markNotified`. */
+/** What DynamoDB answers when a condition does not hold. */
 export class ConditionalCheckFailedError extends Error {
   constructor() {
     super('The conditional request failed');
@@ -21,6 +21,8 @@ export class ConditionalCheckFailedError extends Error {
  * two in step). Items are copied in and out, as a network store would; every operation is
  * atomic, as a DynamoDB conditional write is.
  */
+const NOTIFICATION_ATTRIBUTE: Record<NotificationKind, string> = { event: 'notifiedEventKey', renewal: 'notifiedRenewalKey' };
+
 export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory {
   private readonly partitions = new Map<string, Map<string, Item>>();
 
@@ -49,10 +51,22 @@ export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory {
     return item ? toGuidance(item) : undefined;
   }
 
-  async markNotified(appUserId: string, company: string, eventKey: string): Promise<void> {
+  async claimNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<boolean> {
     const existing = this.get(keys.guidance(appUserId, company));
-    if (!existing) throw new ConditionalCheckFailedError(); // attribute_exists(pk)
-    this.put({ ...existing, notifiedEventKey: eventKey });
+    const attribute = NOTIFICATION_ATTRIBUTE[kind];
+    // attribute_exists(pk) AND (attribute_not_exists(#claim) OR #claim <> :key)
+    if (!existing || existing[attribute] === key) return false;
+    this.put({ ...existing, [attribute]: key });
+    return true;
+  }
+
+  async releaseNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<void> {
+    const existing = this.get(keys.guidance(appUserId, company));
+    const attribute = NOTIFICATION_ATTRIBUTE[kind];
+    // #claim = :key, else nothing
+    if (!existing || existing[attribute] !== key) return;
+    const { [attribute]: _released, ...rest } = existing;
+    this.put(rest);
   }
 
   async listGuidance(appUserId: string): Promise<{ guidance: GuidanceRecord; session?: StoredSession }[]> {

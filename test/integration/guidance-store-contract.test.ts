@@ -104,7 +104,7 @@ describe.each(implementations)('guidance store contract: $name', ({ start }) => 
 
     it('lets a newer event replace the record and keeps the notification of the older one', async () => {
       await store.recordGuidance(guidance('e1', NOW));
-      await store.markNotified('alice', COMPANY, 'e1');
+      await store.claimNotification('alice', COMPANY, 'event', 'e1');
 
       const result = await store.recordGuidance(guidance('e2', NOW + 1));
 
@@ -121,7 +121,7 @@ describe.each(implementations)('guidance store contract: $name', ({ start }) => 
 
     it('records the same event again (a retry) and shows it was already notified', async () => {
       await store.recordGuidance(guidance('e1', NOW));
-      await store.markNotified('alice', COMPANY, 'e1');
+      await store.claimNotification('alice', COMPANY, 'event', 'e1');
 
       const result = await store.recordGuidance(guidance('e1', NOW));
 
@@ -144,17 +144,40 @@ describe.each(implementations)('guidance store contract: $name', ({ start }) => 
     });
   });
 
-  describe('markNotified', () => {
-    it('remembers which event was notified', async () => {
+  describe('notification claims', () => {
+    it('claims a notification once per key and shows it on the guidance', async () => {
       await store.recordGuidance(guidance('e1', NOW));
 
-      await store.markNotified('alice', COMPANY, 'e1');
+      const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimNotification('alice', COMPANY, 'event', 'e1')));
 
+      expect(claims.filter(Boolean)).toHaveLength(1);
       expect(await store.getGuidance('alice', COMPANY)).toEqual({ ...guidance('e1', NOW), notifiedEventKey: 'e1' });
+      expect(await store.claimNotification('alice', COMPANY, 'event', 'e2')).toBe(true);
     });
 
-    it('refuses a guidance that does not exist with a conditional-check failure', async () => {
-      await expect(store.markNotified('alice', COMPANY, 'e1')).rejects.toMatchObject({ name: 'ConditionalCheckFailedException' });
+    it('releases only its own claim, so a retry can claim again', async () => {
+      await store.recordGuidance(guidance('e1', NOW));
+      await store.claimNotification('alice', COMPANY, 'event', 'e1');
+
+      await store.releaseNotification('alice', COMPANY, 'event', 'other');
+      expect(await store.claimNotification('alice', COMPANY, 'event', 'e1')).toBe(false);
+      await store.releaseNotification('alice', COMPANY, 'event', 'e1');
+
+      expect(await store.getGuidance('alice', COMPANY)).toEqual(guidance('e1', NOW));
+      expect(await store.claimNotification('alice', COMPANY, 'event', 'e1')).toBe(true);
+    });
+
+    it('keeps event and renewal claims apart', async () => {
+      await store.recordGuidance(guidance('e1', NOW));
+      await store.claimNotification('alice', COMPANY, 'event', 'e1');
+
+      expect(await store.claimNotification('alice', COMPANY, 'renewal', 'r1')).toBe(true);
+      expect(await store.claimNotification('alice', COMPANY, 'renewal', 'r1')).toBe(false);
+      expect((await store.getGuidance('alice', COMPANY))?.notifiedEventKey).toBe('e1');
+    });
+
+    it('claims nothing for a guidance that does not exist', async () => {
+      expect(await store.claimNotification('alice', COMPANY, 'event', 'e1')).toBe(false);
       expect(await store.getGuidance('alice', COMPANY)).toBeUndefined();
     });
   });
