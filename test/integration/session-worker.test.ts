@@ -158,6 +158,22 @@ describe('session worker', () => {
     expect(world.outbox.entries).toHaveLength(8);
   });
 
+  it('retries a failed publish and still sends exactly one notification', async () => {
+    const body = JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now()));
+    const publish = world.outbox.publish.bind(world.outbox);
+    let failures = 1;
+    world.outbox.publish = async (...args) => {
+      if (failures-- > 0) throw new Error('SNS unavailable');
+      return publish(...args);
+    };
+
+    await deliverThroughQueue(world, [body, body]);
+
+    expect(world.outbox.entries).toHaveLength(1);
+    expect(world.bridge.issued).toHaveLength(1); // the retry reused the session stored for this event
+    expect((await world.store.getGuidance('alice', COMPANY))?.notifiedEventKey).toBe(JSON.parse(body).eventKey);
+  });
+
   it('keeps the failures of overlapping batches apart', async () => {
     const now = world.clock.now();
     world.bridge.failures.push(new TransientFailure('bridge_503', 'x'));
