@@ -13,7 +13,7 @@
  * | `bridgeApiUrl`                | `https://api.bridgeapi.io`                           | Bridge API base URL; must be `https://` |
  * | `passwordTtlSeconds`          | `1800`                                               | 60 to 1800: how long a stored session password lives |
  * | `webhookMaxAgeSeconds`        | `259200` (3 days)                                    | 60 to 604800 (7 days, well inside the 15-day deduplication memory): older signed events are answered `stale` and not queued |
- * | `workerTimeoutSeconds`        | `30`                                                 | 5 to 900: session-worker timeout; the queue's visibility timeout is 6 times this |
+ * | `workerTimeoutSeconds`        | `30`                                                 | 25 to 900: session-worker timeout (its Bridge retries take at most 21 s); the queue's visibility timeout is 6 times this |
  * | `workerBatchSize`             | `10`                                                 | 1 to 10: SQS messages per worker invocation |
  * | `workerMaxConcurrency`        | `5`                                                  | 2 to 1000: most concurrent worker invocations (protects Bridge's rate limits) |
  * | `maxReceiveCount`             | `5`                                                  | 1 to 1000: deliveries of an event before it moves to the dead-letter queue |
@@ -29,6 +29,9 @@
 import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
 
 export type Stage = 'dev' | 'prod';
+
+/** The worker's Bridge retries (3 attempts of at most 5 s, waits of at most 3 s) must fit in its timeout. */
+const WORKER_MIN_TIMEOUT_SECONDS = 25;
 
 /** Bridge's documented webhook egress addresses. */
 export const DEFAULT_BRIDGE_SOURCE_IPS: readonly string[] = ['63.32.31.5', '52.215.247.62', '34.249.92.209'];
@@ -104,7 +107,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     bridgeApiUrl: (readHttpsUrl('bridgeApiUrl', get('bridgeApiUrl')) ?? DEFAULT_BRIDGE_API_URL).replace(/\/+$/, ''),
     passwordTtlSeconds: readInteger('passwordTtlSeconds', get('passwordTtlSeconds'), PASSWORD_MAX_TTL_SECONDS, 60, PASSWORD_MAX_TTL_SECONDS),
     webhookMaxAgeSeconds: readInteger('webhookMaxAgeSeconds', get('webhookMaxAgeSeconds'), WEBHOOK_DEFAULT_MAX_AGE_SECONDS, 60, WEBHOOK_MAX_MAX_AGE_SECONDS),
-    workerTimeoutSeconds: readInteger('workerTimeoutSeconds', get('workerTimeoutSeconds'), 30, 5, 900),
+    workerTimeoutSeconds: readInteger('workerTimeoutSeconds', get('workerTimeoutSeconds'), 30, WORKER_MIN_TIMEOUT_SECONDS, 900),
     workerBatchSize: readInteger('workerBatchSize', get('workerBatchSize'), 10, 1, 10),
     workerMaxConcurrency: readInteger('workerMaxConcurrency', get('workerMaxConcurrency'), 5, 2, 1000),
     maxReceiveCount: readInteger('maxReceiveCount', get('maxReceiveCount'), 5, 1, 1000),

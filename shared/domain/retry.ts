@@ -7,7 +7,11 @@ export interface RetryPolicy {
   readonly maxRetryAfterMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 4, baseDelayMs: 200, maxDelayMs: 4000, maxRetryAfterMs: 10_000 };
+/**
+ * For the worker: with 5 s attempts, at most 3 × 5 s + 2 × 3 s = 21 s, inside its 25–30 s timeout;
+ * anything longer is left to the queue's redelivery.
+ */
+export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 3000, maxRetryAfterMs: 3000 };
 
 export function backoffDelayMs(attempt: number, policy: RetryPolicy, random: () => number = Math.random): number {
   const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (attempt - 1));

@@ -107,6 +107,7 @@ describe('readConfig', () => {
     ['webhookMaxAgeSeconds', { webhookMaxAgeSeconds: 10 }],
     ['webhookMaxAgeSeconds', { webhookMaxAgeSeconds: 8 * 24 * 3600 }],
     ['workerTimeoutSeconds', { workerTimeoutSeconds: 901 }],
+    ['workerTimeoutSeconds', { workerTimeoutSeconds: 20 }],
     ['workerMaxConcurrency', { workerMaxConcurrency: 1 }],
     ['workerMaxConcurrency', { workerMaxConcurrency: 1001 }],
     ['maxReceiveCount', { maxReceiveCount: 0 }],
