@@ -32,6 +32,8 @@ export function createWorkerHandler(deps: WorkerDeps) {
     eventKeyJmesPath: 'eventKey',
     expiresAfterSeconds: EVENT_DEDUP_RETENTION_SECONDS,
     throwOnNoIdempotencyKey: true,
+    // A replay of a completed event did nothing this time: report it as the duplicate it is.
+    responseHook: () => 'duplicate',
   });
   // The stored result is only the outcome: never a password, a URL or a session id.
   const processOnce = makeIdempotent(

@@ -4,13 +4,14 @@ import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
 import { secretContextOf } from '../../shared/domain/guidance-session';
 import { lambdaContext } from '../../local/http-gateway';
+import { RecordingMetrics } from '../fakes/recording-metrics';
 import { captureLogs, leakedSecrets } from '../fixtures/log-capture';
 import { guidanceEvent, sqsEvent, sqsRecord } from '../fixtures/sqs';
 import { ALICE, BOB, COMPANY, createWorld, type World } from '../fixtures/world';
 
 let world: World;
 
-function workerFor(w: World) {
+function workerFor(w: World, metrics?: RecordingMetrics) {
   const handler = createWorkerHandler({
     users: w.users,
     store: w.store,
@@ -23,6 +24,7 @@ function workerFor(w: World) {
     passwordTtlSeconds: w.passwordTtlSeconds,
     maxReceiveCount: w.queue.maxReceiveCount,
     logger: w.logger,
+    ...(metrics ? { metrics } : {}),
   });
   return (event: Parameters<typeof handler>[0]) => handler(event, lambdaContext('session-worker', 30_000));
 }
@@ -71,6 +73,19 @@ describe('session worker', () => {
       },
     ]);
     expect(world.outbox.entries[0]!.attributes).toEqual({ type: 'guidance.ready', event_key: event.eventKey });
+  });
+
+  it('counts a replayed delivery as a duplicate, not as a second notification', async () => {
+    const metrics = new RecordingMetrics();
+    const worker = workerFor(world, metrics);
+    const body = JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now()));
+
+    await worker(sqsEvent(sqsRecord(body)));
+    await worker(sqsEvent(sqsRecord(body)));
+
+    expect(metrics.total('GuidanceEvents', { outcome: 'notified' })).toBe(1);
+    expect(metrics.total('GuidanceEvents', { outcome: 'duplicate' })).toBe(1);
+    expect(world.outbox.entries).toHaveLength(1);
   });
 
   it('turns ten concurrent deliveries of one event and a later one into one session and one notification', async () => {
@@ -210,13 +225,19 @@ describe('session worker', () => {
       return performance.now() - started;
     };
 
-    const withoutLatencyMs = await timed(0, '40000000');
-    const withLatencyMs = await timed(200, '50000000');
-
-    const addedByBridgeMs = withLatencyMs - withoutLatencyMs;
+    // Alternating rounds, median of the differences: dynalite's own time varies with machine load.
+    const added: number[] = [];
+    let withLatencyMs = 0;
+    let withoutLatencyMs = 0;
+    for (let round = 0; round < 3; round += 1) {
+      withoutLatencyMs = await timed(0, `4${round}000000`);
+      withLatencyMs = await timed(200, `5${round}000000`);
+      added.push(withLatencyMs - withoutLatencyMs);
+    }
+    const addedByBridgeMs = [...added].sort((a, b) => a - b)[1]!;
     console.log(
       `worker batch of 10, Bridge at 200 ms: ${withLatencyMs.toFixed(0)} ms in all (dynalite alone ${withoutLatencyMs.toFixed(0)} ms); ` +
-        `Bridge latency added ${addedByBridgeMs.toFixed(0)} ms = ${(addedByBridgeMs / 200).toFixed(2)}× one round trip`,
+        `Bridge latency added ${addedByBridgeMs.toFixed(0)} ms (median of 3) = ${(addedByBridgeMs / 200).toFixed(2)}× one round trip`,
     );
     expect(addedByBridgeMs).toBeLessThan(200 * 1.3);
   });
