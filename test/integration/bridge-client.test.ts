@@ -14,7 +14,7 @@ function client(overrides: Partial<ConstructorParameters<typeof FetchBridgeClien
     baseUrl: simulator.baseUrl,
     credentials: { bridgeCredentials: async () => credentials },
     retry: { maxAttempts: 4, baseDelayMs: 10, maxDelayMs: 50, maxRetryAfterMs: 5000 },
-    attemptTimeoutMs: 300,
+    attemptTimeoutMs: 1500, // generous: a loaded CI machine must not time out a healthy answer
     sleep: async (ms) => void sleeps.push(ms),
     random: () => 0.5,
     ...overrides,
@@ -47,7 +47,7 @@ describe('FetchBridgeClient against the Bridge simulator', () => {
   });
 
   it('retries timeouts and connection resets', async () => {
-    simulator.scriptedFaults.push({ kind: 'hang', ms: 1000 }, { kind: 'reset' });
+    simulator.scriptedFaults.push({ kind: 'hang', ms: 2000 }, { kind: 'reset' });
 
     await client().createGuidanceSession(request);
 
