@@ -41,7 +41,7 @@ export class SecretsManagerSource implements WebhookSecretSource, BridgeCredenti
 }
 
 /** `secret-a,secret-b`: Bridge may sign with either while a rotation is under way. */
-export function parseWebhookSecrets(value: string): string[] {
+function parseWebhookSecrets(value: string): string[] {
   return value
     .split(',')
     .map((secret) => secret.trim())

@@ -14,10 +14,7 @@ export function noContent(): HttpResponse {
   return { statusCode: 204, headers: { 'cache-control': 'no-store' } };
 }
 
-export function errorBody(code: ErrorCode, message: string): { error: ErrorCode; message: string } {
-  return { error: code, message };
-}
-
+/** The contract's error body: `{ "error": "<code>", "message": "<human text>" }`. */
 export function errorResponse(status: number, code: ErrorCode, message: string): HttpResponse {
-  return json(status, errorBody(code, message));
+  return json(status, { error: code, message });
 }
