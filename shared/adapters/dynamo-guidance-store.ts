@@ -17,11 +17,11 @@ import { isConditionFailure, toGuidance, toSession } from './dynamo-items';
 const BATCH_WRITE_LIMIT = 25;
 const BATCH_WRITE_ATTEMPTS = 5;
 
-/** Guidance records and sessions in the single table; races are settled by condition expressions. */
 const NOTIFICATION_ATTRIBUTE: Record<NotificationKind, string> = { event: 'notifiedEventKey', renewal: 'notifiedRenewalKey' };
 
 const isSessionItem = (item: Record<string, unknown>) => String(item.sk).startsWith(SESSION_PREFIX);
 
+/** Guidance records and sessions in the single table; races are settled by condition expressions. */
 export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
   constructor(
     private readonly db: DynamoDBDocumentClient,
@@ -71,7 +71,9 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
           TableName: this.tableName,
           Key: keys.guidance(appUserId, company),
           UpdateExpression: 'SET #claim = :key',
-          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(#claim) OR #claim <> :key)',
+          // An event claims only while it is the newest recorded one: an older event never notifies after a newer.
+          ConditionExpression:
+            'attribute_exists(pk) AND (attribute_not_exists(#claim) OR #claim <> :key)' + (kind === 'event' ? ' AND eventKey = :key' : ''),
           ExpressionAttributeNames: { '#claim': NOTIFICATION_ATTRIBUTE[kind] },
           ExpressionAttributeValues: { ':key': key },
         }),
@@ -168,15 +170,15 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
     }
   }
 
-  async countReveal(appUserId: string, company: string, sessionId: string): Promise<number | undefined> {
+  async countReveal(appUserId: string, company: string, sessionId: string, nowMs: number): Promise<number | undefined> {
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.session(appUserId, company),
           UpdateExpression: 'ADD revealCount :one',
-          ConditionExpression: 'sessionId = :sid',
-          ExpressionAttributeValues: { ':one': 1, ':sid': sessionId },
+          ConditionExpression: 'sessionId = :sid AND expiresAt > :now',
+          ExpressionAttributeValues: { ':one': 1, ':sid': sessionId, ':now': nowMs },
           ReturnValues: 'UPDATED_NEW',
         }),
       );

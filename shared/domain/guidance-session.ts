@@ -7,7 +7,7 @@ export interface GuidanceRecord {
   readonly eventKey: string;
   readonly eventTimestamp: number;
   readonly readyAt: number;
-  /** The event whose notification went out; equal to `eventKey` once the user was told. */
+  /** The event whose notification is claimed (set just before publishing; released if that failed). */
   readonly notifiedEventKey?: string;
 }
 

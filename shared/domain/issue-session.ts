@@ -39,6 +39,8 @@ export type IssuedSession =
  */
 export async function issueSession(request: IssueSessionRequest, deps: IssueSessionDeps): Promise<IssuedSession> {
   const { profile, companyIdentificationNumber: company } = request;
+  // The TTL counts from before Bridge made the session, so expiresAt never overstates it.
+  const requestedAt = deps.clock.now();
   const bridgeSession = await deps.bridge.createGuidanceSession({
     bridgeUserUuid: profile.bridgeUserUuid,
     countryCode: profile.countryCode,
@@ -52,7 +54,7 @@ export async function issueSession(request: IssueSessionRequest, deps: IssueSess
   if (!sessionId || !bridgeSession.url || !bridgeSession.password) {
     throw new PermanentFailure('bridge_bad_response', 'Bridge answered without id, url or password.');
   }
-  const createdAt = deps.clock.now();
+  const createdAt = requestedAt;
   const identity = { appUserId: profile.appUserId, companyIdentificationNumber: company, sessionId };
   const ciphertext = await deps.cipher.encrypt(bridgeSession.password, secretContextOf(identity));
   const session: StoredSession = {
@@ -65,7 +67,7 @@ export async function issueSession(request: IssueSessionRequest, deps: IssueSess
     eventTimestamp: request.eventTimestamp,
     ...(request.eventKey === undefined ? {} : { eventKey: request.eventKey }),
   };
-  const stored = await deps.store.putSession(session, { replaces: request.replaces, nowMs: createdAt });
+  const stored = await deps.store.putSession(session, { replaces: request.replaces, nowMs: deps.clock.now() });
   return stored ? { stored: true, session, password: bridgeSession.password } : { stored: false };
 }
 

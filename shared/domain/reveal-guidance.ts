@@ -88,7 +88,8 @@ async function decryptAndCount(session: StoredSession, deps: RevealDeps): Promis
   } catch (error) {
     throw new AppError('service_unavailable', 'The password could not be decrypted; retry.', { cause: error });
   }
-  const count = await deps.store.countReveal(session.appUserId, session.companyIdentificationNumber, session.sessionId);
+  // Counted only while still live, read after the decrypt: a password is never returned past expires_at.
+  const count = await deps.store.countReveal(session.appUserId, session.companyIdentificationNumber, session.sessionId, deps.clock.now());
   if (count === undefined) return undefined;
   return { sessionId: session.sessionId, url: session.url, password, expiresAt: session.expiresAt };
 }
@@ -109,7 +110,9 @@ async function issueFor(guidance: GuidanceRecord, replaces: string | null, deps:
   }
   if (!issued.stored) return undefined;
   const { session, password } = issued;
-  await deps.store.countReveal(session.appUserId, session.companyIdentificationNumber, session.sessionId);
+  // Replaced already by a concurrent rotation: the caller's loop returns the live one instead.
+  const count = await deps.store.countReveal(session.appUserId, session.companyIdentificationNumber, session.sessionId, deps.clock.now());
+  if (count === undefined) return undefined;
   return { sessionId: session.sessionId, url: session.url, password, expiresAt: session.expiresAt };
 }
 

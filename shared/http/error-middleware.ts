@@ -24,6 +24,12 @@ export function httpErrors(logger: Logger): middy.MiddlewareObj<APIGatewayProxyE
         request.response = errorResponse(error.status, error.code, error.status === 500 ? 'Internal error.' : error.message);
         return;
       }
+      if (isAwsServiceError(error)) {
+        // DynamoDB or KMS throttled or unavailable after the SDK's own retries: the caller may retry.
+        logger.warn('Dependency unavailable', { errorName: (error as Error).name });
+        request.response = errorResponse(503, 'service_unavailable', 'A dependency is unavailable; retry later.');
+        return;
+      }
       logger.error('Unhandled error', { errorName: error instanceof Error ? error.name : typeof error });
       request.response = errorResponse(500, 'internal_error', 'Internal error.');
     },
@@ -43,4 +49,9 @@ export function header(event: APIGatewayProxyEventV2, name: string): string | un
 export function rawBody(event: APIGatewayProxyEventV2): Buffer {
   if (event.body === undefined || event.body === null) return Buffer.alloc(0);
   return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+}
+
+/** An error the AWS SDK raised for a service answer or a network failure. */
+function isAwsServiceError(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && '$metadata' in error;
 }

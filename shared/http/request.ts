@@ -3,8 +3,6 @@ import { AppError } from '../domain/errors';
 import { BRIDGE_USER_UUID, SIREN } from '../domain/identifiers';
 import { rawBody } from './error-middleware';
 
-// The webhook's UUID rule: a user registered here must be able to receive events.
-
 /** The JWT's `sub`, as checked by API Gateway's authorizer (or the local stack's). Nothing else names the caller. */
 export function callerOf(event: APIGatewayProxyEventV2): string {
   const claims = (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer?.jwt?.claims;
@@ -19,6 +17,7 @@ export function companyParam(event: APIGatewayProxyEventV2): string {
   return company;
 }
 
+/** The webhook's UUID rule: a user registered here must be able to receive events. */
 export function bridgeUserParam(event: APIGatewayProxyEventV2): string {
   const uuid = event.pathParameters?.bridge_user_uuid ?? '';
   if (!BRIDGE_USER_UUID.test(uuid)) throw new AppError('invalid_request', 'bridge_user_uuid must be a UUID.');

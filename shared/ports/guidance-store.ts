@@ -26,8 +26,8 @@ export interface GuidanceStore {
    * session to be that one (null: no live session). Returns false when a condition did not hold.
    */
   putSession(session: StoredSession, expect: { replaces: string | null | undefined; nowMs: number }): Promise<boolean>;
-  /** Adds one reveal to that exact session; undefined when it is gone or was replaced. */
-  countReveal(appUserId: string, company: string, sessionId: string): Promise<number | undefined>;
+  /** Adds one reveal to that exact session while it is live; undefined when it expired, is gone or was replaced. */
+  countReveal(appUserId: string, company: string, sessionId: string, nowMs: number): Promise<number | undefined>;
   /** Deletes the stored password (only `sessionId`'s, when given). */
   deleteSession(appUserId: string, company: string, sessionId?: string): Promise<void>;
   /** Deletes every guidance record and session of the app user. */

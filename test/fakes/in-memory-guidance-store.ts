@@ -54,8 +54,8 @@ export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory {
   async claimNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<boolean> {
     const existing = this.get(keys.guidance(appUserId, company));
     const attribute = NOTIFICATION_ATTRIBUTE[kind];
-    // attribute_exists(pk) AND (attribute_not_exists(#claim) OR #claim <> :key)
-    if (!existing || existing[attribute] === key) return false;
+    // attribute_exists(pk) AND (attribute_not_exists(#claim) OR #claim <> :key) [AND eventKey = :key for events]
+    if (!existing || existing[attribute] === key || (kind === 'event' && existing.eventKey !== key)) return false;
     this.put({ ...existing, [attribute]: key });
     return true;
   }
@@ -121,10 +121,11 @@ export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory {
     return true;
   }
 
-  async countReveal(appUserId: string, company: string, sessionId: string): Promise<number | undefined> {
+  async countReveal(appUserId: string, company: string, sessionId: string, nowMs: number): Promise<number | undefined> {
     const key = keys.session(appUserId, company);
     const existing = this.get(key);
-    if (!existing || existing.sessionId !== sessionId) return undefined; // sessionId = :sid
+    // sessionId = :sid AND expiresAt > :now
+    if (!existing || existing.sessionId !== sessionId || !(Number(existing.expiresAt) > nowMs)) return undefined;
     // ADD on a missing attribute starts from zero.
     const revealCount = (typeof existing.revealCount === 'number' ? existing.revealCount : 0) + 1;
     this.put({ ...existing, revealCount });

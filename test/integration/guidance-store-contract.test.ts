@@ -152,6 +152,15 @@ describe.each(implementations)('guidance store contract: $name', ({ start }) => 
 
       expect(claims.filter(Boolean)).toHaveLength(1);
       expect(await store.getGuidance('alice', COMPANY)).toEqual({ ...guidance('e1', NOW), notifiedEventKey: 'e1' });
+      await store.recordGuidance(guidance('e2', NOW + 1));
+      expect(await store.claimNotification('alice', COMPANY, 'event', 'e2')).toBe(true);
+    });
+
+    it('lets only the newest recorded event claim: an older one never notifies after a newer one', async () => {
+      await store.recordGuidance(guidance('e1', NOW));
+      await store.recordGuidance(guidance('e2', NOW + 1));
+
+      expect(await store.claimNotification('alice', COMPANY, 'event', 'e1')).toBe(false);
       expect(await store.claimNotification('alice', COMPANY, 'event', 'e2')).toBe(true);
     });
 
@@ -244,7 +253,7 @@ describe.each(implementations)('guidance store contract: $name', ({ start }) => 
 
     it('keeps the reveal count of the session it stores, starting a new session from its own count', async () => {
       await store.putSession(session('s1'), { replaces: undefined, nowMs: NOW });
-      await store.countReveal('alice', COMPANY, 's1');
+      await store.countReveal('alice', COMPANY, 's1', NOW);
 
       await store.putSession(session('s2', { eventTimestamp: NOW }), { replaces: 's1', nowMs: NOW });
 
@@ -253,19 +262,20 @@ describe.each(implementations)('guidance store contract: $name', ({ start }) => 
   });
 
   describe('countReveal', () => {
-    it('counts reveals of that exact session, whether or not it has expired', async () => {
-      await store.putSession(session('s1', { revealCount: 0, expiresAt: NOW - 1 }), { replaces: undefined, nowMs: NOW });
+    it('counts reveals of that exact session while it is live, and none once it has expired', async () => {
+      await store.putSession(session('s1', { revealCount: 0, expiresAt: NOW + 1000 }), { replaces: undefined, nowMs: NOW });
 
-      expect(await store.countReveal('alice', COMPANY, 's1')).toBe(1);
-      expect(await store.countReveal('alice', COMPANY, 's1')).toBe(2);
+      expect(await store.countReveal('alice', COMPANY, 's1', NOW)).toBe(1);
+      expect(await store.countReveal('alice', COMPANY, 's1', NOW + 999)).toBe(2);
+      expect(await store.countReveal('alice', COMPANY, 's1', NOW + 1000)).toBeUndefined();
       expect((await store.getSession('alice', COMPANY))?.revealCount).toBe(2);
     });
 
     it('answers undefined for a replaced or missing session and changes nothing', async () => {
       await store.putSession(session('s2'), { replaces: undefined, nowMs: NOW });
 
-      expect(await store.countReveal('alice', COMPANY, 's1')).toBeUndefined();
-      expect(await store.countReveal('alice', OTHER_COMPANY, 's2')).toBeUndefined();
+      expect(await store.countReveal('alice', COMPANY, 's1', NOW)).toBeUndefined();
+      expect(await store.countReveal('alice', OTHER_COMPANY, 's2', NOW)).toBeUndefined();
       expect((await store.getSession('alice', COMPANY))?.revealCount).toBe(0);
       expect(await store.getSession('alice', OTHER_COMPANY)).toBeUndefined();
     });
@@ -273,7 +283,7 @@ describe.each(implementations)('guidance store contract: $name', ({ start }) => 
     it('loses no count under concurrency', async () => {
       await store.putSession(session('s1'), { replaces: undefined, nowMs: NOW });
 
-      const counts = await Promise.all(Array.from({ length: 10 }, () => store.countReveal('alice', COMPANY, 's1')));
+      const counts = await Promise.all(Array.from({ length: 10 }, () => store.countReveal('alice', COMPANY, 's1', NOW)));
 
       expect([...counts].sort((a, b) => Number(a) - Number(b))).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     });

@@ -965,7 +965,7 @@ describe('reveal API and /internal/users under fuzzing, over the DynamoDB adapte
 
     // Act: one counted reveal, as a request that must not write would do it
     writesSent.length = 0;
-    await store.countReveal('alice', SHARED_COMPANY, seeded.sessionId);
+    await store.countReveal('alice', SHARED_COMPANY, seeded.sessionId, new ManualClock().now()); // the seeding clock's time
     const recorded = [...writesSent];
     const caught = await guard.verifyUnchanged('a deliberate change').then(
       () => 'not caught',
