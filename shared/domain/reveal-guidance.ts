@@ -44,9 +44,13 @@ export async function listGuidance(appUserId: string, deps: RevealDeps): Promise
  * 3. a gone or expired one is renewed with Bridge; a concurrent renewal wins and is used instead.
  */
 export async function revealPassword(appUserId: string, company: string, deps: RevealDeps): Promise<RevealedSession> {
-  const guidance = await ownGuidance(appUserId, company, deps);
+  // Both reads at once: one round trip on the common path. The session is used only once the guidance proves ownership.
+  const [guidance, firstSession] = await Promise.all([
+    ownGuidance(appUserId, company, deps),
+    deps.store.getSession(appUserId, company),
+  ]);
   for (let round = 0; round < MAX_ROUNDS; round += 1) {
-    const session = await deps.store.getSession(appUserId, company);
+    const session = round === 0 ? firstSession : await deps.store.getSession(appUserId, company);
     if (isLive(session, deps.clock.now())) {
       const revealed = await decryptAndCount(session, deps);
       if (revealed) return revealed;
