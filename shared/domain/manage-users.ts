@@ -1,3 +1,4 @@
+import { PermanentFailure } from './errors';
 import type { UserProfile } from './user-profile';
 import type { GuidanceStore } from '../ports/guidance-store';
 import type { UserDirectory } from '../ports/user-directory';
@@ -16,9 +17,26 @@ export async function registerUser(profile: UserProfile, deps: ManageUsersDeps):
   if (previous && previous.appUserId !== profile.appUserId) await deps.store.eraseAppUser(previous.appUserId);
 }
 
-/** Erase a user: guidance records, stored passwords, then the profile. Erasing twice is harmless. */
+/**
+ * Erase a user: guidance records and stored passwords, the profile, then a second sweep.
+ * A worker or renewal in flight re-reads the profile after its writes (`assertStillOwned`): if it
+ * saw the profile, its writes came before the profile went and the second sweep takes them; if
+ * not, it erases them itself. A failure before the profile is gone leaves it for a retry.
+ */
 export async function eraseUser(bridgeUserUuid: string, deps: ManageUsersDeps): Promise<void> {
   const profile = await deps.users.getProfile(bridgeUserUuid);
   if (profile) await deps.store.eraseAppUser(profile.appUserId);
   await deps.users.deleteProfile(bridgeUserUuid);
+  if (profile) await deps.store.eraseAppUser(profile.appUserId);
+}
+
+/**
+ * After writing for `profile`, check the Bridge user still belongs to that app user; if it was
+ * erased or moved meanwhile, erase what was written and refuse as for an unknown user.
+ */
+export async function assertStillOwned(profile: UserProfile, deps: ManageUsersDeps): Promise<void> {
+  const current = await deps.users.getProfile(profile.bridgeUserUuid);
+  if (current?.appUserId === profile.appUserId) return;
+  await deps.store.eraseAppUser(profile.appUserId);
+  throw new PermanentFailure('unknown_user', 'The user was erased or re-registered while the session was made.');
 }

@@ -2,6 +2,7 @@ import { PermanentFailure } from './errors';
 import type { GuidanceEvent } from './guidance-event';
 import { isLive, type StoredSession } from './guidance-session';
 import { issueSession, type IssueSessionDeps } from './issue-session';
+import { assertStillOwned } from './manage-users';
 import { notifyOnce } from './notify-once';
 import type { GuidanceStore } from '../ports/guidance-store';
 import type { Notifier } from '../ports/notifier';
@@ -22,7 +23,8 @@ export interface ProcessGuidanceEventDeps extends IssueSessionDeps {
  * 3. an event already notified is a duplicate and stops here;
  * 4. reuse the session this event already stored (a retry after a failed notification),
  *    else make one with Bridge, encrypt and store it, replacing any older session;
- * 5. notify once: claim the notification, publish, release the claim only if publishing failed.
+ * 5. make sure the user was not erased meanwhile (else erase what was written: unknown user);
+ * 6. notify once: claim the notification, publish, release the claim only if publishing failed.
  * Concurrent deliveries of one event are serialised by the caller (idempotency lock).
  */
 export async function processGuidanceEvent(
@@ -48,6 +50,7 @@ export async function processGuidanceEvent(
 
   const session = await sessionForEvent(event, profile, deps);
   if (!session) return 'superseded';
+  await assertStillOwned(profile, deps);
 
   const notified = await notifyOnce(
     {

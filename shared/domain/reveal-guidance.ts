@@ -1,6 +1,7 @@
 import { AppError, PermanentFailure, TransientFailure } from './errors';
 import { isLive, secretContextOf, type GuidanceRecord, type StoredSession } from './guidance-session';
 import { issueSession, type IssueSessionDeps } from './issue-session';
+import { assertStillOwned } from './manage-users';
 import type { UserDirectory } from '../ports/user-directory';
 
 export interface RevealDeps extends IssueSessionDeps {
@@ -113,6 +114,12 @@ async function issueFor(guidance: GuidanceRecord, replaces: string | null, deps:
     throw asHttpError(error);
   }
   if (!issued.stored) return undefined;
+  try {
+    await assertStillOwned(profile, deps);
+  } catch (error) {
+    if (error instanceof PermanentFailure) throw new AppError('not_found', 'No guidance is ready for this company.');
+    throw error;
+  }
   const { session, password } = issued;
   // Replaced already by a concurrent rotation: the caller's loop returns the live one instead.
   const count = await deps.store.countReveal(session.appUserId, session.companyIdentificationNumber, session.sessionId, deps.clock.now());

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { isLive } from './guidance-session';
 import { issueSession } from './issue-session';
+import { assertStillOwned } from './manage-users';
 import { notifyOnce } from './notify-once';
 import type { ProcessGuidanceEventDeps } from './process-guidance-event';
 
@@ -73,6 +74,7 @@ export async function renewSession(
       deps,
     );
     if (!issued.stored) return 'already_renewed';
+    await assertStillOwned(profile, deps);
     expiresAt = issued.session.expiresAt;
   }
   const notified = await notifyOnce(

@@ -2,6 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createWorkerHandler } from '../../functions/session-worker/app';
 import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
+import { eraseUser } from '../../shared/domain/manage-users';
 import { secretContextOf } from '../../shared/domain/guidance-session';
 import { lambdaContext } from '../../local/http-gateway';
 import { RecordingMetrics } from '../fakes/recording-metrics';
@@ -124,6 +125,22 @@ describe('session worker', () => {
     expect(session?.sessionId).toBe(world.bridge.issued[1]!.id);
     expect(await world.cipher.decrypt(session!.ciphertext, secretContextOf(session!))).toBe(world.bridge.issued[1]!.password);
     expect(world.outbox.entries).toHaveLength(2);
+  });
+
+  it('leaves nothing behind when the user is erased while Bridge makes the session', async () => {
+    const body = JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now()));
+    world.bridge.delayMs = 100;
+    const worker = workerFor(world);
+
+    const processing = worker(sqsEvent(sqsRecord(body)));
+    await new Promise((resolve) => setTimeout(resolve, 40)); // the worker is waiting on Bridge
+    await eraseUser(ALICE.bridgeUserUuid, { users: world.users, store: world.store });
+    await processing;
+
+    const { Items } = await world.db.send(new ScanCommand({ TableName: world.dynamo.tableName }));
+    expect(JSON.stringify(Items)).not.toMatch(/alice|11111111-1111/);
+    expect(world.outbox.entries).toHaveLength(0);
+    expect(world.queue.deadLetters.map((letter) => letter.reason)).toEqual(['unknown_user']);
   });
 
   it('dead-letters an event for an unknown Bridge user at once, with the reason', async () => {
