@@ -8,6 +8,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
+import { METRICS_NAMESPACE } from '../../shared/ports/metrics';
 
 /** Repository root: entries, the lock file and the credentials shim are resolved from here, whatever the cwd. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -58,7 +59,7 @@ export function functionEntry(name: FunctionName): string {
   return path.join(PROJECT_ROOT, 'functions', name, 'handler.ts');
 }
 
-export const METRICS_NAMESPACE = 'GuidanceRelay';
+export { METRICS_NAMESPACE };
 /** Pinned, not NODEJS_LATEST: the bundle targets node22 and a runtime change must be a tested change. */
 export const FUNCTION_RUNTIME = Runtime.NODEJS_22_X;
 

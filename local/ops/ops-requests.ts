@@ -1,11 +1,12 @@
 import * as z from 'zod/mini';
 import { AppError } from '../../shared/domain/errors';
 import { describeIssues } from '../../shared/domain/guidance-event';
+import { APP_USER_ID, SIREN } from '../../shared/domain/identifiers';
 import type { RevokeOptions, RevokeScope } from '../../shared/domain/revoke-sessions';
 
 const redriveSchema = z.object({ limit: z.int().check(z.positive()), dryRun: z.boolean() });
 const revokeSchema = z.object({
-  scope: z.union([z.literal('all'), z.object({ appUserId: z.string().check(z.minLength(1)), company: z.optional(z.string().check(z.regex(/^\d{9}$/))) })]),
+  scope: z.union([z.literal('all'), z.object({ appUserId: z.string().check(z.regex(APP_USER_ID)), company: z.optional(z.string().check(z.regex(SIREN))) })]),
   renew: z.boolean(),
   dryRun: z.boolean(),
 });

@@ -3,8 +3,8 @@ import {
   DeleteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
-  ScanCommand,
+  paginateQuery,
+  paginateScan,
   UpdateCommand,
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
@@ -105,12 +105,7 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
   async listGuidance(appUserId: string): Promise<{ guidance: GuidanceRecord; session?: StoredSession }[]> {
     const items = await this.queryPartition(appUserId);
     const sessions = new Map<string, StoredSession>();
-    for (const item of items) {
-      if (String(item.sk).startsWith(SESSION_PREFIX)) {
-        const session = toSession(item);
-        sessions.set(session.companyIdentificationNumber, session);
-      }
-    }
+    for (const session of items.filter(isSessionItem).map(toSession)) sessions.set(session.companyIdentificationNumber, session);
     return items
       .filter((item) => String(item.sk).startsWith(GUIDANCE_PREFIX))
       .map(toGuidance)
@@ -228,25 +223,6 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
     }));
   }
 
-  private async scanSessions(projection: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new ScanCommand({
-          TableName: this.tableName,
-          FilterExpression: 'begins_with(sk, :session)',
-          ExpressionAttributeValues: { ':session': SESSION_PREFIX },
-          ProjectionExpression: projection,
-          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return items;
-  }
-
   private async batchDelete(requests: { DeleteRequest: { Key: Record<string, unknown> } }[]): Promise<void> {
     let pending = requests;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
@@ -260,22 +236,38 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
   }
 
   private async queryPartition(appUserId: string, projection?: string): Promise<Record<string, unknown>[]> {
-    const items: Record<string, unknown>[] = [];
-    let cursor: Record<string, unknown> | undefined;
-    do {
-      const page = await this.db.send(
-        new QueryCommand({
+    return collect(
+      paginateQuery(
+        { client: this.db },
+        {
           TableName: this.tableName,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': keys.appUserPartition(appUserId) },
           ConsistentRead: true,
           ...(projection ? { ProjectionExpression: projection } : {}),
-          ...(cursor ? { ExclusiveStartKey: cursor } : {}),
-        }),
-      );
-      items.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
-    return items;
+        },
+      ),
+    );
   }
+
+  private scanSessions(projection: string): Promise<Record<string, unknown>[]> {
+    return collect(
+      paginateScan(
+        { client: this.db },
+        {
+          TableName: this.tableName,
+          FilterExpression: 'begins_with(sk, :session)',
+          ExpressionAttributeValues: { ':session': SESSION_PREFIX },
+          ProjectionExpression: projection,
+        },
+      ),
+    );
+  }
+
+}
+
+async function collect(pages: AsyncIterable<{ Items?: Record<string, unknown>[] }>): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  for await (const page of pages) items.push(...(page.Items ?? []));
+  return items;
 }

@@ -31,26 +31,23 @@ export class AppError extends Error {
   }
 }
 
-/** Retrying cannot help (bad input, unknown user, Bridge said no): dead-letter at once. */
-export class PermanentFailure extends Error {
+/** A worker failure with a short, secret-free reason (it becomes the dead letter's reason). */
+abstract class ProcessingFailure extends Error {
   constructor(
     readonly reason: string,
     message: string,
     options?: ErrorOptions,
   ) {
     super(message, options);
-    this.name = 'PermanentFailure';
   }
 }
 
+/** Retrying cannot help (bad input, unknown user, Bridge said no): dead-letter at once. */
+export class PermanentFailure extends ProcessingFailure {
+  override readonly name = 'PermanentFailure'; // explicit: bundles are minified
+}
+
 /** May succeed later (timeouts, throttling, 5xx): let the queue redeliver. */
-export class TransientFailure extends Error {
-  constructor(
-    readonly reason: string,
-    message: string,
-    options?: ErrorOptions,
-  ) {
-    super(message, options);
-    this.name = 'TransientFailure';
-  }
+export class TransientFailure extends ProcessingFailure {
+  override readonly name = 'TransientFailure';
 }

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { BRIDGE_USER_UUID, SIREN } from './identifiers';
+import { BRIDGE_USER_UUID, EVENT_KEY, SIREN } from './identifiers';
 import { GUIDANCE_EVENT_TYPE } from './limits';
 
 const bridgeUserUuid = () => z.string().check(z.regex(BRIDGE_USER_UUID));
@@ -29,7 +29,7 @@ export interface GuidanceEvent {
 }
 
 export const queuedGuidanceEventSchema = z.object({
-  eventKey: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  eventKey: z.string().check(z.regex(EVENT_KEY)),
   type: z.literal(GUIDANCE_EVENT_TYPE),
   timestamp: z.int(),
   bridgeUserUuid: bridgeUserUuid(),

@@ -9,3 +9,6 @@ export const SIREN = /^\d{9}$/;
 export const APP_USER_ID = /^[\w.@:+-]{1,128}$/;
 
 export const isAppUserId = (value: string): boolean => APP_USER_ID.test(value);
+
+/** A guidance event's or renewal's deterministic key: a SHA-256 in hex. */
+export const EVENT_KEY = /^[0-9a-f]{64}$/;

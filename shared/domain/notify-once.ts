@@ -6,6 +6,16 @@ import type { GuidanceReadyNotification, NotificationMeta, Notifier } from '../p
 const RELEASE_ATTEMPTS = 3;
 const RELEASE_BACKOFF_MS = 50;
 
+/** The contract's notification: ids and the expiry, never the password or URL. */
+export function guidanceReady(appUserId: string, company: string, sessionExpiresAt: number): GuidanceReadyNotification {
+  return {
+    type: 'guidance.ready',
+    app_user_id: appUserId,
+    company_identification_number: company,
+    session_expires_at: new Date(sessionExpiresAt).toISOString(),
+  };
+}
+
 export interface NotifyOnceDeps {
   readonly store: GuidanceStore;
   readonly notifier: Notifier;

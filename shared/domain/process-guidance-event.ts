@@ -3,7 +3,7 @@ import type { GuidanceEvent } from './guidance-event';
 import { isLive, type StoredSession } from './guidance-session';
 import { issueSession, type IssueSessionDeps } from './issue-session';
 import { assertStillOwned } from './manage-users';
-import { notifyOnce } from './notify-once';
+import { guidanceReady, notifyOnce } from './notify-once';
 import type { GuidanceStore } from '../ports/guidance-store';
 import type { Notifier } from '../ports/notifier';
 import type { UserDirectory } from '../ports/user-directory';
@@ -53,12 +53,7 @@ export async function processGuidanceEvent(
   await assertStillOwned(profile, deps);
 
   const notified = await notifyOnce(
-    {
-      type: 'guidance.ready',
-      app_user_id: appUserId,
-      company_identification_number: company,
-      session_expires_at: new Date(session.expiresAt).toISOString(),
-    },
+    guidanceReady(appUserId, company, session.expiresAt),
     { kind: 'event', meta: { correlationId, eventKey: event.eventKey } },
     deps,
   );

@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { isLive } from './guidance-session';
+import { APP_USER_ID, EVENT_KEY, SIREN } from './identifiers';
 import { issueSession } from './issue-session';
 import { assertStillOwned } from './manage-users';
-import { notifyOnce } from './notify-once';
+import { guidanceReady, notifyOnce } from './notify-once';
 import type { ProcessGuidanceEventDeps } from './process-guidance-event';
 
 export const SESSION_RENEWAL_TYPE = 'session.renew';
@@ -19,10 +20,10 @@ export interface SessionRenewal {
 }
 
 export const sessionRenewalSchema = z.object({
-  eventKey: z.string().check(z.regex(/^[0-9a-f]{64}$/)),
+  eventKey: z.string().check(z.regex(EVENT_KEY)),
   type: z.literal(SESSION_RENEWAL_TYPE),
-  appUserId: z.string().check(z.minLength(1)),
-  companyIdentificationNumber: z.string().check(z.regex(/^\d{9}$/)),
+  appUserId: z.string().check(z.regex(APP_USER_ID)),
+  companyIdentificationNumber: z.string().check(z.regex(SIREN)),
   requestedAt: z.int(),
 });
 
@@ -78,7 +79,7 @@ export async function renewSession(
     expiresAt = issued.session.expiresAt;
   }
   const notified = await notifyOnce(
-    { type: 'guidance.ready', app_user_id: appUserId, company_identification_number: company, session_expires_at: new Date(expiresAt).toISOString() },
+    guidanceReady(appUserId, company, expiresAt),
     { kind: 'renewal', meta: { correlationId, eventKey: renewal.eventKey } },
     deps,
   );

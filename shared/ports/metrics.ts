@@ -1,3 +1,6 @@
+/** The CloudWatch namespace of every custom metric (handlers and alarms alike). */
+export const METRICS_NAMESPACE = 'GuidanceRelay';
+
 export type MetricDimensions = Readonly<Record<string, string>>;
 
 /** Counts and timings for dashboards and alarms. Dimensions are small fixed sets: never a user id. */
