@@ -27,6 +27,8 @@ interface StoredMessage {
   readonly sentAt: number;
   receiveCount: number;
   visibleAt: number;
+  /** Its batch still runs: not redelivered before the batch settles (see `receive`). */
+  inFlight: boolean;
 }
 
 export type BatchConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void>;
@@ -34,6 +36,10 @@ export type BatchConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void
 /**
  * The laptop's SQS: at-least-once delivery of real `SQSEvent` batches, a visibility timeout,
  * redelivery of failed records, and a dead-letter list once a message exceeds its receives.
+ *
+ * Deployed, the visibility timeout is 6× the worker's timeout, so Lambda has stopped a batch
+ * before any of its messages can be seen again. The laptop keeps short timeouts for quick
+ * retries, so it keeps that rule explicitly: a message is never redelivered while its batch runs.
  */
 export class InProcessQueue implements EventQueue, DeadLetterSink {
   readonly deadLetters: DeadLetter[] = [];
@@ -66,7 +72,7 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
 
   /** Raw send, as `ops redrive` or a test would. */
   send(body: string, correlationId: string): void {
-    this.messages.push({ messageId: randomUUID(), body, correlationId, sentAt: Date.now(), receiveCount: 0, visibleAt: 0 });
+    this.messages.push({ messageId: randomUUID(), body, correlationId, sentAt: Date.now(), receiveCount: 0, visibleAt: 0, inFlight: false });
     this.schedule(0);
   }
 
@@ -79,10 +85,10 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
     return this.messages.length;
   }
 
-  /** Messages received and within their visibility timeout. */
+  /** Messages received and not visible yet: being processed, or failed and waiting out their visibility timeout. */
   get inFlight(): number {
     const now = Date.now();
-    return this.messages.filter((message) => message.receiveCount > 0 && message.visibleAt > now).length;
+    return this.messages.filter((message) => message.inFlight || (message.receiveCount > 0 && message.visibleAt > now)).length;
   }
 
   oldestSentAt(): number | undefined {
@@ -130,7 +136,8 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
       });
       this.deliveries.add(work);
     }
-    const next = Math.min(...this.messages.map((message) => message.visibleAt));
+    // In-flight messages wait for their batch, which schedules a pump when it settles.
+    const next = Math.min(...this.messages.filter((message) => !message.inFlight).map((message) => message.visibleAt));
     if (Number.isFinite(next)) this.schedule(Math.max(1, next - Date.now()));
   }
 
@@ -139,7 +146,7 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
     const batch: StoredMessage[] = [];
     for (const message of [...this.messages]) {
       if (batch.length >= this.batchSize) break;
-      if (message.visibleAt > now) continue;
+      if (message.inFlight || message.visibleAt > now) continue;
       if (message.receiveCount >= this.maxReceiveCount) {
         this.remove(message.messageId);
         this.deadLetters.push({
@@ -153,6 +160,7 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
       }
       message.receiveCount += 1;
       message.visibleAt = now + this.visibilityTimeoutMs;
+      message.inFlight = true;
       batch.push(message);
     }
     return batch;
@@ -167,6 +175,7 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
       failed = new Set(batch.map((message) => message.messageId)); // a thrown handler fails the whole batch
     }
     for (const message of batch) {
+      message.inFlight = false; // a failed one is seen again once its visibility timeout has passed
       if (!failed.has(message.messageId)) this.remove(message.messageId);
     }
   }

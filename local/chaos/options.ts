@@ -77,9 +77,10 @@ export const DEFAULT_CHAOS_OPTIONS: ChaosOptions = {
   usersFaultRate: 0.01,
   queueOutages: 3,
   queueOutageSends: 3,
-  // One batch at a time, so no message is redelivered while it is still being processed, and a
-  // failed record is retried a quarter second later. A Retry-After of 1 s exceeds maxRetryAfterMs
-  // below, so the client hands that retry to the queue instead of holding the only batch.
+  // A failed record is retried a quarter second after it was received (never while its batch
+  // still runs: the queue keeps the deployed rule, visibility > worker timeout). A Retry-After
+  // of 1 s exceeds maxRetryAfterMs below, so the client hands that retry to the queue instead
+  // of holding a batch slot.
   visibilityTimeoutMs: 250,
   maxReceiveCount: 10,
   batchSize: 10,
