@@ -11,10 +11,19 @@ export interface ManageUsersDeps {
 /**
  * Register or update who a Bridge user is. When the Bridge user now belongs to another app user,
  * the previous owner's guidances and passwords are erased: they must not see the new owner's.
+ *
+ * The erasure runs before the profile changes, so a failure leaves the old profile in place and a
+ * retried PUT erases again (it would see no change of owner once the new profile is written). A
+ * second sweep after the write takes what a worker in flight wrote for the old owner meanwhile.
  */
 export async function registerUser(profile: UserProfile, deps: ManageUsersDeps): Promise<void> {
+  const current = await deps.users.getProfile(profile.bridgeUserUuid);
+  const movedFrom = (owner: UserProfile | undefined) => (owner && owner.appUserId !== profile.appUserId ? owner.appUserId : undefined);
+  const before = movedFrom(current);
+  if (before) await deps.store.eraseAppUser(before);
   const previous = await deps.users.putProfile(profile);
-  if (previous && previous.appUserId !== profile.appUserId) await deps.store.eraseAppUser(previous.appUserId);
+  const after = movedFrom(previous);
+  if (after) await deps.store.eraseAppUser(after);
 }
 
 /**

@@ -2,7 +2,7 @@ import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createWorkerHandler } from '../../functions/session-worker/app';
 import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
-import { eraseUser } from '../../shared/domain/manage-users';
+import { eraseUser, registerUser } from '../../shared/domain/manage-users';
 import { secretContextOf } from '../../shared/domain/guidance-session';
 import { lambdaContext } from '../../local/http-gateway';
 import { RecordingMetrics } from '../fakes/recording-metrics';
@@ -276,5 +276,51 @@ describe('session worker', () => {
     expect(leakedSecrets(output, secrets)).toEqual([]);
     const stored = JSON.stringify({ dlq: world.queue.deadLetters, outbox: world.outbox.entries });
     expect(leakedSecrets(stored, secrets)).toEqual([]);
+  });
+});
+
+describe('re-registering a Bridge user under another app user', () => {
+  const movedAlice = { ...ALICE, appUserId: 'alice-new-owner' };
+
+  async function aliceHasASession() {
+    const event = guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now());
+    await workerFor(world)(sqsEvent(sqsRecord(JSON.stringify(event))));
+    expect(await world.store.getSession('alice', COMPANY)).toBeDefined();
+  }
+
+  it("erases the previous owner's guidances and passwords", async () => {
+    await aliceHasASession();
+
+    await registerUser(movedAlice, { users: world.users, store: world.store });
+
+    expect(await world.store.getSession('alice', COMPANY)).toBeUndefined();
+    expect(await world.store.listGuidance('alice')).toEqual([]);
+    expect((await world.users.getProfile(ALICE.bridgeUserUuid))?.appUserId).toBe('alice-new-owner');
+    expect(await world.store.listGuidance('bob')).toEqual([]); // untouched, and never had any
+  });
+
+  it('keeps the old profile when the erasure fails, so a retried PUT still erases', async () => {
+    await aliceHasASession();
+    const failingStore = Object.assign(Object.create(world.store) as typeof world.store, {
+      eraseAppUser: async () => {
+        throw new Error('ProvisionedThroughputExceededException');
+      },
+    });
+
+    await expect(registerUser(movedAlice, { users: world.users, store: failingStore })).rejects.toThrow('ProvisionedThroughput');
+    expect((await world.users.getProfile(ALICE.bridgeUserUuid))?.appUserId).toBe('alice');
+
+    await registerUser(movedAlice, { users: world.users, store: world.store });
+    expect(await world.store.getSession('alice', COMPANY)).toBeUndefined();
+    expect((await world.users.getProfile(ALICE.bridgeUserUuid))?.appUserId).toBe('alice-new-owner');
+  });
+
+  it('keeps the guidances when the same owner updates the profile', async () => {
+    await aliceHasASession();
+
+    await registerUser({ ...ALICE, countryCode: 'DE' }, { users: world.users, store: world.store });
+
+    expect(await world.store.getSession('alice', COMPANY)).toBeDefined();
+    expect((await world.users.getProfile(ALICE.bridgeUserUuid))?.countryCode).toBe('DE');
   });
 });
