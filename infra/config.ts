@@ -21,6 +21,7 @@
  * | `notificationEmail`           | unset                                                | e-mail address subscribed to the `guidance.ready` topic |
  * | `notificationHttpsUrl`        | unset                                                | `https://` endpoint subscribed to the topic |
  * | `notificationQueueArn`        | unset                                                | SQS queue ARN subscribed to the topic with raw message delivery |
+ * | `natGateways`                 | `1` (dev), `2` (prod)                                | 0 to 3: NAT gateways, each with a fixed Elastic IP, for the functions that call Bridge (worker, reveal API); register the `BridgeEgressIps` output at Bridge. 0: no VPC, Lambda's changing addresses, only if Bridge does not restrict your client by IP |
  * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
@@ -61,6 +62,8 @@ export interface RelayConfig {
   readonly workerBatchSize: number;
   readonly workerMaxConcurrency: number;
   readonly maxReceiveCount: number;
+  /** 0: the Bridge callers run outside a VPC; otherwise this many NAT gateways with fixed Elastic IPs. */
+  readonly natGateways: number;
   /** Unset: the stack creates a Cognito user pool and uses it as issuer. */
   readonly jwt?: JwtSettings;
   readonly notifications: NotificationSettings;
@@ -111,6 +114,8 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     workerBatchSize: readInteger('workerBatchSize', get('workerBatchSize'), 10, 1, 10),
     workerMaxConcurrency: readInteger('workerMaxConcurrency', get('workerMaxConcurrency'), 5, 2, 1000),
     maxReceiveCount: readInteger('maxReceiveCount', get('maxReceiveCount'), 5, 1, 1000),
+    // prod: one per AZ of two, so losing an AZ keeps a registered address working.
+    natGateways: readInteger('natGateways', get('natGateways'), stage === 'prod' ? 2 : 1, 0, 3),
     ...(jwt ? { jwt } : {}),
     notifications: readNotifications(get),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
@@ -130,6 +135,7 @@ export const CONTEXT_KEYS = [
   'workerBatchSize',
   'workerMaxConcurrency',
   'maxReceiveCount',
+  'natGateways',
   'jwtIssuer',
   'jwtAudience',
   'notificationEmail',

@@ -3,6 +3,7 @@ import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { RelayConfig, Stage } from './config';
 import { AppUserPool } from './constructs/app-user-pool';
+import { EgressNetwork } from './constructs/egress-network';
 import { createBridgeSecrets } from './constructs/bridge-secrets';
 import { createGuidanceTable, createKeys } from './constructs/data';
 import { RelayHttpApi } from './constructs/http-api';
@@ -61,6 +62,8 @@ export class GuidanceRelayStack extends Stack {
   readonly internalUsers: InternalUsers;
   readonly notifications: Notifications;
   readonly userPool?: AppUserPool;
+  /** Absent when `natGateways` is 0. */
+  readonly network?: EgressNetwork;
   readonly monitoring: Monitoring;
 
   constructor(scope: Construct, id: string, props: GuidanceRelayStackProps) {
@@ -72,6 +75,9 @@ export class GuidanceRelayStack extends Stack {
     const logging = { logRetention: policy.logRetention, logRemovalPolicy: policy.logRemovalPolicy, logEncryptionKey: dataKey };
     const table = createGuidanceTable(this, dataKey, policy);
     const secrets = createBridgeSecrets(this, { ...config, removalPolicy: policy.removalPolicy });
+
+    if (config.natGateways > 0) this.network = new EgressNetwork(this, 'EgressNetwork', { natGateways: config.natGateways, removalPolicy: policy.removalPolicy, logging });
+    const network = this.network ? { network: this.network } : {};
 
     this.api = new RelayHttpApi(this, 'HttpApi', logging);
     this.notifications = new Notifications(this, 'Notifications', { key: dataKey, subscriptions: config.notifications });
@@ -99,6 +105,7 @@ export class GuidanceRelayStack extends Stack {
       batchSize: config.workerBatchSize,
       maxConcurrency: config.workerMaxConcurrency,
       logging,
+      ...network,
     });
 
     let jwt = config.jwt;
@@ -119,6 +126,7 @@ export class GuidanceRelayStack extends Stack {
       bridgeApiUrl: config.bridgeApiUrl,
       passwordTtlSeconds: config.passwordTtlSeconds,
       logging,
+      ...network,
     });
     this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, dataKey, logging });
     this.monitoring = new Monitoring(this, 'Monitoring', {
@@ -149,6 +157,12 @@ export class GuidanceRelayStack extends Stack {
     new CfnOutput(this, 'WebhookSecretArn', { value: secrets.webhookSecret.secretArn, description: "Put Bridge's webhook secret here" });
     new CfnOutput(this, 'BridgeCredentialsSecretArn', { value: secrets.credentialsSecret.secretArn, description: 'Put {"clientId","clientSecret"} here' });
     new CfnOutput(this, 'JwtIssuer', { value: jwt.issuer });
+    if (this.network) {
+      new CfnOutput(this, 'BridgeEgressIps', {
+        value: this.network.egressIps,
+        description: 'Register these addresses with Bridge: the worker and the reveal API call Bridge from them',
+      });
+    }
     if (this.userPool) {
       new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: this.userPool.client.userPoolClientId });

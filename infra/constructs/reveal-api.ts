@@ -10,6 +10,7 @@ import type { JwtSettings } from '../config';
 import { grantSecretValue } from './bridge-secrets';
 import { grantPasswordKey, grantTableItems } from './data';
 import type { RelayHttpApi } from './http-api';
+import type { FunctionNetwork } from './egress-network';
 import { ServiceFunction, type LogSettings } from './service-function';
 
 /** The routes that hand out a password: a user needs a handful a day, an attacker many. */
@@ -25,6 +26,8 @@ export interface RevealApiProps {
   readonly bridgeApiUrl: string;
   readonly passwordTtlSeconds: number;
   readonly logging: LogSettings;
+  /** Private subnets with a fixed egress address, for Bridge's allow-list. @default Lambda's own network */
+  readonly network?: FunctionNetwork;
 }
 
 /**
@@ -53,6 +56,7 @@ export class RevealApi extends Construct {
         PASSWORD_TTL_SECONDS: String(props.passwordTtlSeconds),
       },
       ...props.logging,
+      ...(props.network ? { network: props.network } : {}),
     });
     grantTableItems(props.table, props.dataKey, this.handler.role);
     grantPasswordKey(props.passwordKey, this.handler.role, ['kms:Decrypt', 'kms:Encrypt']);

@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
-import { Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { SubnetType } from 'aws-cdk-lib/aws-ec2';
+import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -9,6 +10,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
 import { METRICS_NAMESPACE } from '../../shared/ports/metrics';
+import type { FunctionNetwork } from './egress-network';
 
 /** Repository root: entries, the lock file and the credentials shim are resolved from here, whatever the cwd. */
 export const PROJECT_ROOT = path.resolve(__dirname, '..', '..');
@@ -81,6 +83,8 @@ export interface ServiceFunctionProps {
   readonly logRemovalPolicy: RemovalPolicy;
   /** Encrypts the log group (its key policy must let CloudWatch Logs use it). @default AWS-owned key */
   readonly logEncryptionKey?: IKey;
+  /** Runs the function in these private subnets (for a fixed egress address). @default Lambda's own network */
+  readonly network?: FunctionNetwork;
 }
 
 /** The log settings every construct passes through to its functions. */
@@ -136,7 +140,26 @@ export class ServiceFunction extends Construct {
         ...props.environment,
       },
       bundling: FUNCTION_BUNDLING,
+      ...(props.network
+        ? { vpc: props.network.vpc, vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [props.network.securityGroup] }
+        : {}),
     });
+    if (props.network) {
+      // What AWSLambdaVPCAccessExecutionRole grants, without the managed policy (the role has none).
+      this.role.addToPrincipalPolicy(
+        new PolicyStatement({
+          actions: [
+            'ec2:CreateNetworkInterface',
+            'ec2:DescribeNetworkInterfaces',
+            'ec2:DescribeSubnets',
+            'ec2:DeleteNetworkInterface',
+            'ec2:AssignPrivateIpAddresses',
+            'ec2:UnassignPrivateIpAddresses',
+          ],
+          resources: ['*'],
+        }),
+      );
+    }
 
     Validations.of(this).acknowledge(
       {
@@ -147,7 +170,7 @@ export class ServiceFunction extends Construct {
       {
         id: 'AwsSolutions-IAM5[Resource::*]',
         reason:
-          'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by tracing: ACTIVE) use "*": X-Ray does not support resource-level permissions. Every other action of this role is scoped to a resource ARN (asserted by the infra tests).',
+          'Only xray:PutTraceSegments and xray:PutTelemetryRecords (added by tracing: ACTIVE) and, for a function in the VPC, the ec2 network-interface actions Lambda needs (those of AWSLambdaVPCAccessExecutionRole) use "*": neither supports resource-level permissions for these calls. Every other action of this role is scoped to a resource ARN (asserted by the infra tests).',
       },
     );
   }

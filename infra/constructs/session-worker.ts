@@ -9,6 +9,7 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { grantSecretValue } from './bridge-secrets';
 import { grantPasswordKey, grantTableItems } from './data';
+import type { FunctionNetwork } from './egress-network';
 import { ServiceFunction, type LogSettings } from './service-function';
 
 export interface SessionWorkerProps {
@@ -28,6 +29,8 @@ export interface SessionWorkerProps {
   /** 2 to 1000 concurrent invocations: the ceiling on our call rate to Bridge. */
   readonly maxConcurrency: number;
   readonly logging: LogSettings;
+  /** Private subnets with a fixed egress address, for Bridge's allow-list. @default Lambda's own network */
+  readonly network?: FunctionNetwork;
 }
 
 /**
@@ -62,6 +65,7 @@ export class SessionWorker extends Construct {
         MAX_RECEIVE_COUNT: String(props.maxReceiveCount),
       },
       ...props.logging,
+      ...(props.network ? { network: props.network } : {}),
     });
     const role = this.handler.role;
 

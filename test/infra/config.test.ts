@@ -18,6 +18,7 @@ describe('readConfig', () => {
       workerBatchSize: 10,
       workerMaxConcurrency: 5,
       maxReceiveCount: 5,
+      natGateways: 1,
       notifications: {},
     });
     expect(DEFAULT_BRIDGE_SOURCE_IPS).toEqual(['63.32.31.5', '52.215.247.62', '34.249.92.209']);
@@ -50,6 +51,15 @@ describe('readConfig', () => {
       webhookMaxAgeSeconds: 3600,
       bridgeSourceIps: ['10.0.0.1', '192.168.1.20'],
     });
+  });
+
+  it('defaults to one NAT gateway in dev and two in prod, and accepts 0 (no VPC) to 3', () => {
+    expect(readConfig({}).natGateways).toBe(1);
+    expect(readConfig({ stage: 'prod' }).natGateways).toBe(2);
+    expect(readConfig({ natGateways: '0' }).natGateways).toBe(0);
+    expect(readConfig({ stage: 'prod', natGateways: 3 }).natGateways).toBe(3);
+    expect(() => readConfig({ natGateways: 4 })).toThrow('Invalid CDK context "natGateways": must be an integer from 0 to 3, got 4.');
+    expect(() => readConfig({ natGateways: 'two' })).toThrow(/natGateways/);
   });
 
   it('turns the source-IP check off with an empty list or an empty string', () => {

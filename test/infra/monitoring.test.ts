@@ -153,6 +153,16 @@ describe('alarm topic', () => {
 });
 
 describe('alarms', () => {
+  it('stay within CloudWatch limits: at most 10 metrics and 10 expressions per metric-math alarm (more fails the deploy)', () => {
+    const mathAlarms = Object.values(resources).filter((r) => r.Type === 'AWS::CloudWatch::Alarm' && r.Properties.Metrics);
+    expect(mathAlarms.length).toBeGreaterThan(0);
+    for (const alarm of mathAlarms) {
+      const queries = alarm.Properties.Metrics as { MetricStat?: unknown; Expression?: string }[];
+      expect(queries.filter((query) => query.MetricStat).length).toBeLessThanOrEqual(10);
+      expect(queries.filter((query) => query.Expression).length).toBeLessThanOrEqual(10);
+    }
+  });
+
   it('exist once per runbook entry, named <stack>-<slug>', () => {
     const names = Object.values(resources)
       .filter((r) => r.Type === 'AWS::CloudWatch::Alarm')

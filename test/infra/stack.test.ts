@@ -72,6 +72,15 @@ const tableId = () => logicalId('AWS::DynamoDB::Table', () => true);
 
 const ACCESS_LOG_STATEMENTS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
+/** What a function in the VPC needs for its network interfaces (AWSLambdaVPCAccessExecutionRole's actions). */
+const VPC_ENI = [
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:UnassignPrivateIpAddresses',
+];
 const TABLE_ITEMS = [
   'dynamodb:BatchWriteItem',
   'dynamodb:ConditionCheckItem',
@@ -470,6 +479,7 @@ describe('IAM', () => {
       [
         ...ACCESS_LOG_STATEMENTS,
         ...XRAY,
+        ...VPC_ENI,
         ...TABLE_ITEMS,
         ...TABLE_KEY,
         'secretsmanager:GetSecretValue',
@@ -499,7 +509,7 @@ describe('IAM', () => {
       { Effect: 'Allow', Action: ['kms:Decrypt', 'kms:Encrypt'], Resource: { 'Fn::GetAtt': [passwordKeyId(), 'Arn'] }, Condition: PASSWORD_CONTEXT },
     ]);
     expect(allActions('reveal-api')).toEqual(
-      [...ACCESS_LOG_STATEMENTS, ...XRAY, ...TABLE_ITEMS, ...TABLE_KEY, 'secretsmanager:GetSecretValue'].sort(),
+      [...ACCESS_LOG_STATEMENTS, ...XRAY, ...VPC_ENI, ...TABLE_ITEMS, ...TABLE_KEY, 'secretsmanager:GetSecretValue'].sort(),
     );
   });
 
@@ -516,11 +526,11 @@ describe('IAM', () => {
     }
   });
 
-  it('grants no wildcard action and uses Resource "*" only for X-Ray', () => {
+  it('grants no wildcard action and uses Resource "*" only for X-Ray and the network interfaces of VPC functions', () => {
     for (const [, policy] of resources('AWS::IAM::Policy')) {
       for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
         for (const action of actionsOf(statement)) expect(action).not.toMatch(/\*/);
-        if (statement.Resource === '*') expect(actionsOf(statement).sort()).toEqual(XRAY);
+        if (statement.Resource === '*') expect([XRAY, VPC_ENI]).toContainEqual(actionsOf(statement).sort());
       }
     }
   });
@@ -530,6 +540,55 @@ describe('IAM', () => {
       const role = template.toJSON().Resources[roleId(service)];
       expect(role.Properties.ManagedPolicyArns).toBeUndefined();
     }
+  });
+});
+
+describe('egress network (Bridge allow-lists our calling addresses)', () => {
+  it('runs the worker and the reveal API in private subnets with an HTTPS-only security group, and nothing else', () => {
+    const [sg] = resources('AWS::EC2::SecurityGroup');
+    expect(sg![1].Properties.SecurityGroupIngress).toBeUndefined();
+    expect(sg![1].Properties.SecurityGroupEgress).toEqual([
+      { CidrIp: '0.0.0.0/0', Description: 'HTTPS to Bridge and AWS APIs', FromPort: 443, IpProtocol: 'tcp', ToPort: 443 },
+    ]);
+    for (const service of ['session-worker', 'reveal-api'] as const) {
+      const vpcConfig = fn(service)[1].Properties.VpcConfig;
+      expect(vpcConfig.SecurityGroupIds).toEqual([{ 'Fn::GetAtt': [sg![0], 'GroupId'] }]);
+      expect(vpcConfig.SubnetIds).toHaveLength(2);
+      for (const subnet of vpcConfig.SubnetIds) expect(subnet.Ref).toMatch(/FunctionsSubnet/);
+    }
+    for (const service of ['bridge-webhook', 'internal-users'] as const) expect(fn(service)[1].Properties.VpcConfig).toBeUndefined();
+  });
+
+  it('routes the private subnets through a NAT gateway on a fixed Elastic IP, output for registration at Bridge', () => {
+    const eips = resources('AWS::EC2::EIP');
+    expect(eips).toHaveLength(1);
+    template.hasResourceProperties('AWS::EC2::NatGateway', { AllocationId: { 'Fn::GetAtt': [eips[0]![0], 'AllocationId'] } });
+    template.hasOutput('BridgeEgressIps', { Value: { 'Fn::GetAtt': [eips[0]![0], 'PublicIp'] } });
+    for (const [, subnet] of resources('AWS::EC2::Subnet')) expect(subnet.Properties.MapPublicIpOnLaunch).toBe(false);
+  });
+
+  it('reaches DynamoDB through a gateway endpoint and logs rejected traffic', () => {
+    template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+      VpcEndpointType: 'Gateway',
+      ServiceName: { 'Fn::Join': ['', ['com.amazonaws.', { Ref: 'AWS::Region' }, '.dynamodb']] },
+    });
+    template.hasResourceProperties('AWS::EC2::FlowLog', { ResourceType: 'VPC', TrafficType: 'REJECT', LogDestinationType: 'cloud-watch-logs' });
+  });
+
+  it('lets Lambda manage the network interfaces of the VPC functions only', () => {
+    const eniStatements = (service: Service) => statementsOf(service).filter((s) => actionsOf(s).includes('ec2:CreateNetworkInterface'));
+    expect(eniStatements('session-worker')).toHaveLength(1);
+    expect(eniStatements('reveal-api')).toHaveLength(1);
+    expect(eniStatements('bridge-webhook')).toHaveLength(0);
+    expect(eniStatements('internal-users')).toHaveLength(0);
+  });
+
+  it('creates the worker only after its network-interface permissions exist', () => {
+    const [, worker] = fn('session-worker');
+    const policyIds = resources('AWS::IAM::Policy')
+      .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId('session-worker')))
+      .map(([id]) => id);
+    expect((worker as Resource & { DependsOn: string[] }).DependsOn).toEqual(expect.arrayContaining(policyIds));
   });
 });
 

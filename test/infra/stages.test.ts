@@ -62,7 +62,7 @@ describe('prod stage', () => {
   it('keeps every log group for three months and retains it', () => {
     const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
 
-    expect(logGroups).toHaveLength(5);
+    expect(logGroups).toHaveLength(6); // four functions, API access logs, VPC flow logs
     for (const [, logGroup] of logGroups) {
       expect(logGroup.Properties.RetentionInDays).toBe(90);
       expect(logGroup.DeletionPolicy).toBe('Retain');
@@ -223,5 +223,26 @@ describe('bad context', () => {
     expect(() => buildApp({ context: { alarmEmial: 'oncall@example.com' }, nag: false })).toThrow(
       /^Invalid CDK context "alarmEmial": is not a setting of this app\. Known keys: stage, .*alarmEmail\.$/,
     );
+  });
+});
+
+describe('egress network by stage and context', () => {
+  it('gives prod two NAT gateways, each on a retained Elastic IP, and outputs both addresses', () => {
+    const template = synth({ stage: 'prod' });
+    const eips = resourcesOf(template, 'AWS::EC2::EIP');
+
+    expect(eips).toHaveLength(2);
+    for (const [, eip] of eips) expect(eip.DeletionPolicy).toBe('Retain');
+    expect(resourcesOf(template, 'AWS::EC2::NatGateway')).toHaveLength(2);
+    template.hasOutput('BridgeEgressIps', { Value: { 'Fn::Join': [',', eips.map(([id]) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))] } });
+  });
+
+  it('builds no VPC with natGateways 0: every function uses Lambda network, and no egress output', () => {
+    const template = synth({ natGateways: '0' });
+
+    expect(resourcesOf(template, 'AWS::EC2::VPC')).toHaveLength(0);
+    for (const [, fn] of resourcesOf(template, 'AWS::Lambda::Function')) expect(fn.Properties.VpcConfig).toBeUndefined();
+    expect(Object.keys(template.findOutputs('BridgeEgressIps'))).toHaveLength(0);
+    expect(JSON.stringify(template.toJSON())).not.toContain('ec2:CreateNetworkInterface');
   });
 });

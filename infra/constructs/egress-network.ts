@@ -1,0 +1,86 @@
+import { Fn, type RemovalPolicy } from 'aws-cdk-lib';
+import {
+  CfnEIP,
+  FlowLogDestination,
+  FlowLogTrafficType,
+  GatewayVpcEndpointAwsService,
+  NatProvider,
+  Peer,
+  Port,
+  SecurityGroup,
+  SubnetType,
+  Vpc,
+} from 'aws-cdk-lib/aws-ec2';
+import { LogGroup } from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { LogSettings } from './service-function';
+
+export interface EgressNetworkProps {
+  /** 1 to 3 NAT gateways, one per Availability Zone, each with its own Elastic IP. */
+  readonly natGateways: number;
+  /** Of the Elastic IPs: prod keeps the addresses Bridge knows even if the stack goes. */
+  readonly removalPolicy: RemovalPolicy;
+  readonly logging: LogSettings;
+}
+
+/** Where a function that calls Bridge runs: private subnets and a security group that only reaches out on 443. */
+export interface FunctionNetwork {
+  readonly vpc: Vpc;
+  readonly securityGroup: SecurityGroup;
+}
+
+/**
+ * Bridge accepts API calls only from addresses registered with it (a 403 otherwise), and Lambda's
+ * own egress addresses change. The functions that call Bridge therefore run in private subnets
+ * behind NAT gateways whose Elastic IPs are fixed and output as `BridgeEgressIps`. DynamoDB is
+ * reached through a gateway endpoint (free, and off the NAT's data charge); every other AWS API
+ * through the NAT over TLS. Flow logs record rejected traffic.
+ */
+export class EgressNetwork extends Construct implements FunctionNetwork {
+  readonly vpc: Vpc;
+  readonly securityGroup: SecurityGroup;
+  readonly elasticIps: CfnEIP[];
+
+  constructor(scope: Construct, id: string, props: EgressNetworkProps) {
+    super(scope, id);
+    if (!Number.isInteger(props.natGateways) || props.natGateways < 1 || props.natGateways > 3) {
+      throw new Error(`EgressNetwork: natGateways must be an integer from 1 to 3, got ${props.natGateways}.`);
+    }
+    // Created here, not by the VPC, so the addresses Bridge knows survive a change of the NAT gateways.
+    this.elasticIps = Array.from({ length: props.natGateways }, (_, index) => {
+      const eip = new CfnEIP(this, `BridgeEgressIp${index + 1}`, { domain: 'vpc' });
+      eip.applyRemovalPolicy(props.removalPolicy);
+      return eip;
+    });
+
+    const flowLogGroup = new LogGroup(this, 'FlowLogs', {
+      retention: props.logging.logRetention,
+      removalPolicy: props.logging.logRemovalPolicy,
+      ...(props.logging.logEncryptionKey ? { encryptionKey: props.logging.logEncryptionKey } : {}),
+    });
+    this.vpc = new Vpc(this, 'Vpc', {
+      maxAzs: Math.max(2, props.natGateways),
+      natGateways: props.natGateways,
+      natGatewayProvider: NatProvider.gateway({ eipAllocationIds: this.elasticIps.map((eip) => eip.attrAllocationId) }),
+      subnetConfiguration: [
+        { name: 'Nat', subnetType: SubnetType.PUBLIC, cidrMask: 26, mapPublicIpOnLaunch: false },
+        { name: 'Functions', subnetType: SubnetType.PRIVATE_WITH_EGRESS, cidrMask: 22 },
+      ],
+      gatewayEndpoints: { DynamoDb: { service: GatewayVpcEndpointAwsService.DYNAMODB } },
+      flowLogs: { Rejected: { destination: FlowLogDestination.toCloudWatchLogs(flowLogGroup), trafficType: FlowLogTrafficType.REJECT } },
+      // Nothing uses the default security group; closing it would add a custom-resource Lambda.
+      restrictDefaultSecurityGroup: false,
+    });
+    this.securityGroup = new SecurityGroup(this, 'FunctionsSecurityGroup', {
+      vpc: this.vpc,
+      description: 'Functions that call Bridge: no inbound, outbound HTTPS only',
+      allowAllOutbound: false,
+    });
+    this.securityGroup.addEgressRule(Peer.anyIpv4(), Port.tcp(443), 'HTTPS to Bridge and AWS APIs');
+  }
+
+  /** The addresses to register at Bridge, comma-separated. */
+  get egressIps(): string {
+    return Fn.join(',', this.elasticIps.map((eip) => eip.attrPublicIp));
+  }
+}
