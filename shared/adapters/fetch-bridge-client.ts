@@ -41,7 +41,9 @@ export class FetchBridgeClient implements BridgeClient {
   private readonly random: () => number;
 
   constructor(private readonly options: FetchBridgeClientOptions) {
-    this.endpoint = new URL(options.sessionsPath ?? DEFAULT_GUIDANCE_SESSIONS_PATH, options.baseUrl).toString();
+    // Appended, not resolved: `new URL('/v3/…', 'https://gw/bridge')` would drop the base URL's own path.
+    const path = options.sessionsPath ?? DEFAULT_GUIDANCE_SESSIONS_PATH;
+    this.endpoint = new URL(`${options.baseUrl.replace(/\/+$/, '')}/${path.replace(/^\/+/, '')}`).toString();
     this.retry = options.retry ?? DEFAULT_RETRY_POLICY;
     this.attemptTimeoutMs = options.attemptTimeoutMs ?? 5000;
     this.fetch = options.fetch ?? globalThis.fetch;

@@ -8,7 +8,7 @@ import type { WebhookSecretSource } from '../ports/secret-source';
 
 export type WebhookOutcome =
   | { readonly status: 'accepted'; readonly event: GuidanceEvent }
-  | { readonly status: 'ignored'; readonly type: string }
+  | { readonly status: 'ignored' }
   | { readonly status: 'stale'; readonly event: GuidanceEvent };
 
 export interface AcceptWebhookDeps {
@@ -45,8 +45,9 @@ export async function acceptWebhook(delivery: WebhookDelivery, deps: AcceptWebho
 
   const payload = parseJson(delivery.body);
   const type = typeof payload === 'object' && payload !== null ? (payload as { type?: unknown }).type : undefined;
-  if (typeof type !== 'string') throw new AppError('invalid_event', 'Invalid fields: type.');
-  if (type !== GUIDANCE_EVENT_TYPE) return { status: 'ignored', type };
+  // Signed by Bridge but not a guidance event (no type at all included): a 4xx would only make
+  // Bridge retry it forever.
+  if (type !== GUIDANCE_EVENT_TYPE) return { status: 'ignored' };
 
   const parsed = guidanceWebhookSchema.safeParse(payload);
   if (!parsed.success) {

@@ -29,6 +29,22 @@ beforeEach(async () => {
 afterEach(() => simulator.stop());
 
 describe('FetchBridgeClient against the Bridge simulator', () => {
+  it.each([
+    ['https://gateway.example/bridge', 'https://gateway.example/bridge/v3/guidance/sessions'],
+    ['https://gateway.example/bridge/', 'https://gateway.example/bridge/v3/guidance/sessions'],
+    ['https://api.bridgeapi.io', 'https://api.bridgeapi.io/v3/guidance/sessions'],
+  ])('keeps the path of the base URL %s', async (baseUrl, expected) => {
+    const urls: string[] = [];
+    const recordingFetch = (async (url: string | URL | Request) => {
+      urls.push(String(url));
+      return new Response(JSON.stringify({ id: 's-1', url: 'https://bridge.example/s-1', password: 'pw' }), { status: 200 });
+    }) as typeof fetch;
+
+    await client({ baseUrl, fetch: recordingFetch }).createGuidanceSession(request);
+
+    expect(urls).toEqual([expected]);
+  });
+
   it('creates a session with the contract headers and body', async () => {
     const session = await client().createGuidanceSession({ ...request, language: 'fr', contactEmail: 'a@b.fr' });
 

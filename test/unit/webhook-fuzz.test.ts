@@ -72,9 +72,8 @@ function expectedAnswer(bytes: Buffer, header: string | undefined): Expected {
   } catch {
     return { statusCode: 400, error: 'invalid_json' };
   }
-  if (typeof payload !== 'object' || payload === null) return { statusCode: 400, error: 'invalid_event' };
+  if (typeof payload !== 'object' || payload === null) return { statusCode: 200, status: 'ignored' };
   const { type, timestamp, content } = payload as Record<string, unknown>;
-  if (typeof type !== 'string') return { statusCode: 400, error: 'invalid_event' };
   if (type !== GUIDANCE_TYPE) return { statusCode: 200, status: 'ignored' };
   const { user_id: user, company_identification_number: company } =
     typeof content === 'object' && content !== null && !Array.isArray(content) ? (content as Record<string, unknown>) : {};

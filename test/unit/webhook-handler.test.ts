@@ -389,14 +389,15 @@ describe('POST /webhooks/bridge: malformed bodies', () => {
   });
 
   it.each(['[]', 'null', '42', '"guidance.health.ready"', '{"timestamp":1}', '{"type":7}'])(
-    'answers 400 invalid_event naming type for the signed JSON %s',
+    'answers 200 ignored and queues nothing for the signed JSON %s, which is no guidance event (a 4xx would be retried forever)',
     async (body) => {
       // Act
       const response = await deliver(signed(body));
 
       // Assert
-      expectError(response, 400, 'invalid_event');
-      expect((response.json as { message: string }).message).toContain('type');
+      expect(response.statusCode).toBe(200);
+      expect(response.json).toEqual({ status: 'ignored' });
+      expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
     },
   );
 });
