@@ -6,12 +6,13 @@ import { readWebhookConfig } from '../../shared/config';
 import { logger, metricsSink } from '../../shared/observability';
 import { systemClock } from '../../shared/ports/clock';
 import { createWebhookHandler } from './app';
+import { AWS_CLIENT_CONFIG } from '../../shared/aws/clients';
 
 const config = readWebhookConfig();
 
 export const handler = createWebhookHandler({
-  queue: new SqsEventQueue(new SQSClient({ cacheMiddleware: true }), config.queueUrl),
-  secrets: new SecretsManagerSource(new SecretsManagerClient({ cacheMiddleware: true }), { webhookSecretId: config.webhookSecretId }),
+  queue: new SqsEventQueue(new SQSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), config.queueUrl),
+  secrets: new SecretsManagerSource(new SecretsManagerClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), { webhookSecretId: config.webhookSecretId }),
   clock: systemClock,
   maxAgeSeconds: config.maxAgeSeconds,
   allowedSourceIps: config.allowedSourceIps,

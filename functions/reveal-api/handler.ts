@@ -2,7 +2,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoGuidanceStore } from '../../shared/adapters/dynamo-guidance-store';
 import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory';
 import { bridgeClientFor, kmsCipherFor } from '../../shared/aws/bridge-and-kms';
-import { documentClient } from '../../shared/aws/clients';
+import { AWS_CLIENT_CONFIG, documentClient } from '../../shared/aws/clients';
 import { readRevealConfig } from '../../shared/config';
 import { REVEAL_RETRY_POLICY } from '../../shared/domain/retry';
 import { logger, metricsSink } from '../../shared/observability';
@@ -10,7 +10,7 @@ import { systemClock } from '../../shared/ports/clock';
 import { createRevealHandler } from './app';
 
 const config = readRevealConfig();
-const db = documentClient(new DynamoDBClient({}));
+const db = documentClient(new DynamoDBClient(AWS_CLIENT_CONFIG));
 
 export const handler = createRevealHandler({
   users: new DynamoUserDirectory(db, config.tableName),

@@ -6,7 +6,8 @@ import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/pe
 import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
 import { queuedGuidanceEventSchema } from '../../shared/domain/guidance-event';
 import { EVENT_DEDUP_RETENTION_SECONDS } from '../../shared/domain/limits';
-import { processGuidanceEvent, type ProcessGuidanceEventDeps } from '../../shared/domain/process-guidance-event';
+import { CLAIM_LEASE_MARGIN_MS } from '../../shared/domain/notify-once';
+import { processGuidanceEvent, type AttemptOptions, type ProcessGuidanceEventDeps } from '../../shared/domain/process-guidance-event';
 import { renewSession, SESSION_RENEWAL_TYPE, sessionRenewalSchema } from '../../shared/domain/session-renewal';
 import type { QueuedMessage } from '../../shared/ports/event-queue';
 import type { DeadLetterSink } from '../../shared/ports/dead-letters';
@@ -37,8 +38,10 @@ export function createWorkerHandler(deps: WorkerDeps) {
   });
   // The stored result is only the outcome: never a password, a URL or a session id.
   const processOnce = makeIdempotent(
-    (message: QueuedMessage, correlationId: string) =>
-      message.type === SESSION_RENEWAL_TYPE ? renewSession(message, correlationId, deps) : processGuidanceEvent(message, correlationId, deps),
+    (message: QueuedMessage, correlationId: string, attempt: AttemptOptions) =>
+      message.type === SESSION_RENEWAL_TYPE
+        ? renewSession(message, correlationId, deps, attempt)
+        : processGuidanceEvent(message, correlationId, deps, attempt),
     { persistenceStore: deps.idempotencyStore, config: idempotencyConfig },
   );
   const metrics = deps.metrics ?? noMetrics;
@@ -49,7 +52,7 @@ export function createWorkerHandler(deps: WorkerDeps) {
     metrics.count('DeadLetters', { reason: reason.split(':')[0] ?? reason });
   };
 
-  const handleRecord = async (record: SQSRecord): Promise<void> => {
+  const handleRecord = async (record: SQSRecord, context?: Context): Promise<void> => {
     const correlationId = record.messageAttributes?.[CORRELATION_ID_ATTRIBUTE]?.stringValue ?? record.messageId;
     const log = deps.logger.createChild({ persistentKeys: { correlationId, messageId: record.messageId } });
     const event = parseQueuedEvent(record.body);
@@ -59,7 +62,9 @@ export function createWorkerHandler(deps: WorkerDeps) {
       return;
     }
     try {
-      const outcome = await processOnce(event, correlationId);
+      // A notification claim holds while this invocation may still run (Lambda stops it at its timeout).
+      const attempt = context ? { leaseMs: context.getRemainingTimeInMillis() + CLAIM_LEASE_MARGIN_MS } : {};
+      const outcome = await processOnce(event, correlationId, attempt);
       log.info('Guidance event processed', { eventKey: event.eventKey, outcome });
       metrics.count('GuidanceEvents', { outcome });
     } catch (error) {

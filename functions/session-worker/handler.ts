@@ -7,14 +7,14 @@ import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier';
 import { SqsDeadLetters } from '../../shared/adapters/sqs-dead-letters';
 import { bridgeClientFor, kmsCipherFor } from '../../shared/aws/bridge-and-kms';
-import { documentClient } from '../../shared/aws/clients';
+import { AWS_CLIENT_CONFIG, documentClient } from '../../shared/aws/clients';
 import { readWorkerConfig } from '../../shared/config';
 import { logger, metricsSink } from '../../shared/observability';
 import { systemClock } from '../../shared/ports/clock';
 import { createWorkerHandler } from './app';
 
 const config = readWorkerConfig();
-const dynamo = new DynamoDBClient({});
+const dynamo = new DynamoDBClient(AWS_CLIENT_CONFIG);
 const db = documentClient(dynamo);
 
 export const handler = createWorkerHandler({
@@ -22,8 +22,8 @@ export const handler = createWorkerHandler({
   store: new DynamoGuidanceStore(db, config.tableName),
   bridge: bridgeClientFor(config.bridge, metricsSink),
   cipher: kmsCipherFor(config.passwordKeyArn, metricsSink),
-  notifier: new SnsNotifier(new SNSClient({ cacheMiddleware: true }), config.topicArn),
-  deadLetters: new SqsDeadLetters(new SQSClient({ cacheMiddleware: true }), config.deadLetterQueueUrl),
+  notifier: new SnsNotifier(new SNSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), config.topicArn),
+  deadLetters: new SqsDeadLetters(new SQSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), config.deadLetterQueueUrl),
   idempotencyStore: idempotencyStore(dynamo, config.tableName),
   clock: systemClock,
   passwordTtlSeconds: config.passwordTtlSeconds,

@@ -9,15 +9,16 @@ import {
   type DynamoDBDocumentClient,
 } from '@aws-sdk/lib-dynamodb';
 import type { GuidanceRecord, StoredSession } from '../domain/guidance-session';
-import type { GuidanceStore, NotificationKind, RecordGuidanceResult } from '../ports/guidance-store';
+import type { ClaimLease, ClaimResult, GuidanceStore, NotificationKind, RecordGuidanceResult } from '../ports/guidance-store';
 import type { SessionInventory, SessionLocator } from '../ports/session-inventory';
 import { GUIDANCE_PREFIX, keys, SESSION_PREFIX, TTL_ATTRIBUTE } from './dynamo-keys';
-import { isConditionFailure, toGuidance, toSession } from './dynamo-items';
+import { claimState, isConditionFailure, toGuidance, toSession } from './dynamo-items';
 
 const BATCH_WRITE_LIMIT = 25;
 const BATCH_WRITE_ATTEMPTS = 5;
 
 const NOTIFICATION_ATTRIBUTE: Record<NotificationKind, string> = { event: 'notifiedEventKey', renewal: 'notifiedRenewalKey' };
+const LEASE_ATTRIBUTE: Record<NotificationKind, string> = { event: 'notifiedEventLeaseUntil', renewal: 'notifiedRenewalLeaseUntil' };
 
 const isSessionItem = (item: Record<string, unknown>) => String(item.sk).startsWith(SESSION_PREFIX);
 
@@ -64,36 +65,51 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
     return Item ? toGuidance(Item) : undefined;
   }
 
-  async claimNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<boolean> {
+  async claimNotification(appUserId: string, company: string, kind: NotificationKind, key: string, lease: ClaimLease): Promise<ClaimResult> {
+    const names = { '#claim': NOTIFICATION_ATTRIBUTE[kind], '#lease': LEASE_ATTRIBUTE[kind] };
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.guidance(appUserId, company),
-          UpdateExpression: 'SET #claim = :key',
+          UpdateExpression: 'SET #claim = :key, #lease = :until',
           // An event claims only while it is the newest recorded one: an older event never notifies after a newer.
+          // A lapsed lease (its holder died before confirming) may be taken over; a confirmed claim has no lease.
           ConditionExpression:
-            'attribute_exists(pk) AND (attribute_not_exists(#claim) OR #claim <> :key)' + (kind === 'event' ? ' AND eventKey = :key' : ''),
-          ExpressionAttributeNames: { '#claim': NOTIFICATION_ATTRIBUTE[kind] },
-          ExpressionAttributeValues: { ':key': key },
+            'attribute_exists(pk) AND (attribute_not_exists(#claim) OR #claim <> :key OR #lease < :now)' +
+            (kind === 'event' ? ' AND eventKey = :key' : ''),
+          ExpressionAttributeNames: names,
+          ExpressionAttributeValues: { ':key': key, ':until': lease.untilMs, ':now': lease.nowMs },
         }),
       );
-      return true;
+      return 'claimed';
     } catch (error) {
-      if (isConditionFailure(error)) return false;
-      throw error;
+      if (!isConditionFailure(error)) throw error;
     }
+    const { Item } = await this.db.send(
+      new GetCommand({ TableName: this.tableName, Key: keys.guidance(appUserId, company), ConsistentRead: true }),
+    );
+    return claimState(Item, { claim: names['#claim'], lease: names['#lease'], ...(kind === 'event' ? { newestEventMustBe: key } : {}) }, key);
+  }
+
+  async confirmNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<void> {
+    await this.updateClaim(appUserId, company, kind, key, 'REMOVE #lease');
   }
 
   async releaseNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<void> {
+    await this.updateClaim(appUserId, company, kind, key, 'REMOVE #claim, #lease');
+  }
+
+  /** Changes the claim only while it is still `key`'s (nothing happens otherwise). */
+  private async updateClaim(appUserId: string, company: string, kind: NotificationKind, key: string, update: string): Promise<void> {
     try {
       await this.db.send(
         new UpdateCommand({
           TableName: this.tableName,
           Key: keys.guidance(appUserId, company),
-          UpdateExpression: 'REMOVE #claim',
+          UpdateExpression: update,
           ConditionExpression: '#claim = :key',
-          ExpressionAttributeNames: { '#claim': NOTIFICATION_ATTRIBUTE[kind] },
+          ExpressionAttributeNames: { '#claim': NOTIFICATION_ATTRIBUTE[kind], '#lease': LEASE_ATTRIBUTE[kind] },
           ExpressionAttributeValues: { ':key': key },
         }),
       );

@@ -6,6 +6,7 @@ import { KmsPasswordCipher } from '../adapters/kms-password-cipher';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
 import type { BridgeApiConfig } from '../config';
 import type { MetricsSink } from '../ports/metrics';
+import { AWS_CLIENT_CONFIG } from './clients';
 
 /** The Bridge client of a Lambda: credentials from Secrets Manager (cached), attempts counted. */
 export function bridgeClientFor(
@@ -16,7 +17,7 @@ export function bridgeClientFor(
   return new FetchBridgeClient({
     baseUrl: config.bridgeApiUrl,
     ...(config.sessionsPath ? { sessionsPath: config.sessionsPath } : {}),
-    credentials: new SecretsManagerSource(new SecretsManagerClient({ cacheMiddleware: true }), {
+    credentials: new SecretsManagerSource(new SecretsManagerClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), {
       bridgeCredentialsSecretId: config.credentialsSecretId,
     }),
     onAttempt: recordBridgeAttempt(metrics),
@@ -26,5 +27,5 @@ export function bridgeClientFor(
 
 /** The password cipher of a Lambda: the password key, failures counted. */
 export function kmsCipherFor(passwordKeyArn: string, metrics: MetricsSink): KmsPasswordCipher {
-  return new KmsPasswordCipher(new KMSClient({ cacheMiddleware: true }), passwordKeyArn, recordKmsError(metrics));
+  return new KmsPasswordCipher(new KMSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), passwordKeyArn, recordKmsError(metrics));
 }

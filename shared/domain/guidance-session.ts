@@ -9,6 +9,8 @@ export interface GuidanceRecord {
   readonly readyAt: number;
   /** The event whose notification is claimed (set just before publishing; released if that failed). */
   readonly notifiedEventKey?: string;
+  /** Epoch ms: set while that claim is not yet confirmed as published; absent once it is. */
+  readonly notifiedEventLeaseUntil?: number;
 }
 
 /** A Bridge guidance session whose password is stored encrypted, for at most the password TTL. */

@@ -10,6 +10,11 @@ import type { UserDirectory } from '../ports/user-directory';
 
 export type GuidanceEventOutcome = 'notified' | 'duplicate' | 'superseded';
 
+/** About this attempt: how long its notification claim may hold (see `notifyOnce`). */
+export interface AttemptOptions {
+  readonly leaseMs?: number;
+}
+
 export interface ProcessGuidanceEventDeps extends IssueSessionDeps {
   readonly users: UserDirectory;
   readonly store: GuidanceStore;
@@ -20,17 +25,18 @@ export interface ProcessGuidanceEventDeps extends IssueSessionDeps {
  * Turn one queued guidance event into a stored session and one notification:
  * 1. find the app user behind the Bridge user (none: permanent failure);
  * 2. record the guidance as ready; an older event than the stored one stops here;
- * 3. an event already notified is a duplicate and stops here;
+ * 3. an event already notified (claim confirmed) is a duplicate and stops here;
  * 4. reuse the session this event already stored (a retry after a failed notification),
  *    else make one with Bridge, encrypt and store it, replacing any older session;
  * 5. make sure the user was not erased meanwhile (else erase what was written: unknown user);
- * 6. notify once: claim the notification, publish, release the claim only if publishing failed.
+ * 6. notify once: claim the notification as a lease, publish, confirm (release if publishing failed).
  * Concurrent deliveries of one event are serialised by the caller (idempotency lock).
  */
 export async function processGuidanceEvent(
   event: GuidanceEvent,
   correlationId: string,
   deps: ProcessGuidanceEventDeps,
+  attempt: AttemptOptions = {},
 ): Promise<GuidanceEventOutcome> {
   const profile = await deps.users.getProfile(event.bridgeUserUuid);
   if (!profile) throw new PermanentFailure('unknown_user', 'No profile is registered for this Bridge user.');
@@ -46,7 +52,8 @@ export async function processGuidanceEvent(
     readyAt: event.timestamp,
   });
   if (recorded.status === 'superseded') return 'superseded';
-  if (recorded.record.notifiedEventKey === event.eventKey) return 'duplicate';
+  const { notifiedEventKey, notifiedEventLeaseUntil } = recorded.record;
+  if (notifiedEventKey === event.eventKey && notifiedEventLeaseUntil === undefined) return 'duplicate';
 
   const session = await sessionForEvent(event, profile, deps);
   if (!session) return 'superseded';
@@ -54,7 +61,7 @@ export async function processGuidanceEvent(
 
   const notified = await notifyOnce(
     guidanceReady(appUserId, company, session.expiresAt),
-    { kind: 'event', meta: { correlationId, eventKey: event.eventKey } },
+    { kind: 'event', meta: { correlationId, eventKey: event.eventKey }, ...attempt },
     deps,
   );
   return notified ? 'notified' : 'duplicate';

@@ -5,7 +5,7 @@ import { APP_USER_ID, EVENT_KEY, SIREN } from './identifiers';
 import { issueSession } from './issue-session';
 import { assertStillOwned } from './manage-users';
 import { guidanceReady, notifyOnce } from './notify-once';
-import type { ProcessGuidanceEventDeps } from './process-guidance-event';
+import type { AttemptOptions, ProcessGuidanceEventDeps } from './process-guidance-event';
 
 export const SESSION_RENEWAL_TYPE = 'session.renew';
 
@@ -50,6 +50,7 @@ export async function renewSession(
   renewal: SessionRenewal,
   correlationId: string,
   deps: ProcessGuidanceEventDeps,
+  attempt: AttemptOptions = {},
 ): Promise<RenewalOutcome> {
   const { appUserId, companyIdentificationNumber: company } = renewal;
   const guidance = await deps.store.getGuidance(appUserId, company);
@@ -80,7 +81,7 @@ export async function renewSession(
   }
   const notified = await notifyOnce(
     guidanceReady(appUserId, company, expiresAt),
-    { kind: 'renewal', meta: { correlationId, eventKey: renewal.eventKey } },
+    { kind: 'renewal', meta: { correlationId, eventKey: renewal.eventKey }, ...attempt },
     deps,
   );
   return notified ? 'notified' : 'duplicate';

@@ -3,6 +3,18 @@ import type { GuidanceRecord, StoredSession } from '../domain/guidance-session';
 /** A guidance event's notification, or one after an operator's renewal: claimed separately. */
 export type NotificationKind = 'event' | 'renewal';
 
+/**
+ * `claimed`: publish now. `done`: published already (or the event is no longer the newest): do
+ * nothing. `in_flight`: another attempt holds an unexpired claim it has not confirmed: try later.
+ */
+export type ClaimResult = 'claimed' | 'done' | 'in_flight';
+
+/** A claim is a lease: if its holder dies before confirming, the claim lapses and a retry publishes. */
+export interface ClaimLease {
+  readonly nowMs: number;
+  readonly untilMs: number;
+}
+
 export type RecordGuidanceResult = { status: 'recorded'; record: GuidanceRecord } | { status: 'superseded' };
 
 /** Guidance records and their encrypted sessions. Every write that could race is conditional. */
@@ -11,10 +23,12 @@ export interface GuidanceStore {
   recordGuidance(record: Omit<GuidanceRecord, 'notifiedEventKey'>): Promise<RecordGuidanceResult>;
   getGuidance(appUserId: string, company: string): Promise<GuidanceRecord | undefined>;
   /**
-   * Claims the one notification of `key` before it is published: false when it was claimed
-   * already. Claiming first means no failure after a successful publish can cause a second one.
+   * Claims the one notification of `key` until `lease.untilMs`, before it is published. A claim of
+   * the same key that was never confirmed and whose lease has passed may be taken over.
    */
-  claimNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<boolean>;
+  claimNotification(appUserId: string, company: string, kind: NotificationKind, key: string, lease: ClaimLease): Promise<ClaimResult>;
+  /** Marks the claim of `key` as published: it is then never taken over. */
+  confirmNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<void>;
   /** Undoes a claim whose publish failed, so a retry publishes. */
   releaseNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<void>;
   listGuidance(appUserId: string): Promise<{ guidance: GuidanceRecord; session?: StoredSession }[]>;

@@ -1,8 +1,8 @@
 import type { GuidanceRecord, StoredSession } from '../../shared/domain/guidance-session';
-import type { GuidanceStore, NotificationKind, RecordGuidanceResult } from '../../shared/ports/guidance-store';
+import type { ClaimLease, ClaimResult, GuidanceStore, NotificationKind, RecordGuidanceResult } from '../../shared/ports/guidance-store';
 import type { SessionInventory, SessionLocator } from '../../shared/ports/session-inventory';
 import { GUIDANCE_PREFIX, keys, SESSION_PREFIX, TTL_ATTRIBUTE } from '../../shared/adapters/dynamo-keys';
-import { toGuidance, toSession } from '../../shared/adapters/dynamo-items';
+import { claimState, toGuidance, toSession } from '../../shared/adapters/dynamo-items';
 
 type Item = Record<string, unknown>;
 type Key = { readonly pk: string; readonly sk: string };
@@ -22,6 +22,7 @@ export class ConditionalCheckFailedError extends Error {
  * atomic, as a DynamoDB conditional write is.
  */
 const NOTIFICATION_ATTRIBUTE: Record<NotificationKind, string> = { event: 'notifiedEventKey', renewal: 'notifiedRenewalKey' };
+const LEASE_ATTRIBUTE: Record<NotificationKind, string> = { event: 'notifiedEventLeaseUntil', renewal: 'notifiedRenewalLeaseUntil' };
 
 export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory {
   private readonly partitions = new Map<string, Map<string, Item>>();
@@ -51,22 +52,31 @@ export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory {
     return item ? toGuidance(item) : undefined;
   }
 
-  async claimNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<boolean> {
+  async claimNotification(appUserId: string, company: string, kind: NotificationKind, key: string, lease: ClaimLease): Promise<ClaimResult> {
     const existing = this.get(keys.guidance(appUserId, company));
-    const attribute = NOTIFICATION_ATTRIBUTE[kind];
-    // attribute_exists(pk) AND (attribute_not_exists(#claim) OR #claim <> :key) [AND eventKey = :key for events]
-    if (!existing || existing[attribute] === key || (kind === 'event' && existing.eventKey !== key)) return false;
-    this.put({ ...existing, [attribute]: key });
-    return true;
+    const claim = NOTIFICATION_ATTRIBUTE[kind];
+    const leaseAttribute = LEASE_ATTRIBUTE[kind];
+    // attribute_exists(pk) AND (attribute_not_exists(#claim) OR #claim <> :key OR #lease < :now) [AND eventKey = :key for events]
+    const lapsed = typeof existing?.[leaseAttribute] === 'number' && (existing[leaseAttribute] as number) < lease.nowMs;
+    const holds = !!existing && (existing[claim] !== key || lapsed) && (kind !== 'event' || existing.eventKey === key);
+    if (!holds) return claimState(existing, { claim, lease: leaseAttribute, ...(kind === 'event' ? { newestEventMustBe: key } : {}) }, key);
+    this.put({ ...existing, [claim]: key, [leaseAttribute]: lease.untilMs });
+    return 'claimed';
+  }
+
+  async confirmNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<void> {
+    this.updateClaim(appUserId, company, kind, key, [LEASE_ATTRIBUTE[kind]]);
   }
 
   async releaseNotification(appUserId: string, company: string, kind: NotificationKind, key: string): Promise<void> {
+    this.updateClaim(appUserId, company, kind, key, [NOTIFICATION_ATTRIBUTE[kind], LEASE_ATTRIBUTE[kind]]);
+  }
+
+  /** REMOVE `attributes` if #claim = :key, else nothing. */
+  private updateClaim(appUserId: string, company: string, kind: NotificationKind, key: string, attributes: string[]): void {
     const existing = this.get(keys.guidance(appUserId, company));
-    const attribute = NOTIFICATION_ATTRIBUTE[kind];
-    // #claim = :key, else nothing
-    if (!existing || existing[attribute] !== key) return;
-    const { [attribute]: _released, ...rest } = existing;
-    this.put(rest);
+    if (!existing || existing[NOTIFICATION_ATTRIBUTE[kind]] !== key) return;
+    this.put(Object.fromEntries(Object.entries(existing).filter(([name]) => !attributes.includes(name))));
   }
 
   async listGuidance(appUserId: string): Promise<{ guidance: GuidanceRecord; session?: StoredSession }[]> {

@@ -104,7 +104,8 @@ describe.each(implementations)('guidance store contract: $name', ({ start }) => 
 
     it('lets a newer event replace the record and keeps the notification of the older one', async () => {
       await store.recordGuidance(guidance('e1', NOW));
-      await store.claimNotification('alice', COMPANY, 'event', 'e1');
+      await store.claimNotification('alice', COMPANY, 'event', 'e1', { nowMs: NOW, untilMs: NOW + 1000 });
+      await store.confirmNotification('alice', COMPANY, 'event', 'e1');
 
       const result = await store.recordGuidance(guidance('e2', NOW + 1));
 
@@ -121,11 +122,14 @@ describe.each(implementations)('guidance store contract: $name', ({ start }) => 
 
     it('records the same event again (a retry) and shows it was already notified', async () => {
       await store.recordGuidance(guidance('e1', NOW));
-      await store.claimNotification('alice', COMPANY, 'event', 'e1');
+      await store.claimNotification('alice', COMPANY, 'event', 'e1', { nowMs: NOW, untilMs: NOW + 1000 });
 
-      const result = await store.recordGuidance(guidance('e1', NOW));
-
-      expect(result).toEqual({ status: 'recorded', record: { ...guidance('e1', NOW), notifiedEventKey: 'e1' } });
+      expect(await store.recordGuidance(guidance('e1', NOW))).toEqual({
+        status: 'recorded',
+        record: { ...guidance('e1', NOW), notifiedEventKey: 'e1', notifiedEventLeaseUntil: NOW + 1000 },
+      });
+      await store.confirmNotification('alice', COMPANY, 'event', 'e1');
+      expect(await store.recordGuidance(guidance('e1', NOW))).toEqual({ status: 'recorded', record: { ...guidance('e1', NOW), notifiedEventKey: 'e1' } });
     });
 
     it('keeps users and companies apart', async () => {
@@ -145,48 +149,75 @@ describe.each(implementations)('guidance store contract: $name', ({ start }) => 
   });
 
   describe('notification claims', () => {
-    it('claims a notification once per key and shows it on the guidance', async () => {
+    const LEASE = { nowMs: NOW, untilMs: NOW + 30_000 };
+    const claim = (kind: 'event' | 'renewal', key: string, lease = LEASE) => store.claimNotification('alice', COMPANY, kind, key, lease);
+    const claimAndConfirm = async (kind: 'event' | 'renewal', key: string) => {
+      expect(await claim(kind, key)).toBe('claimed');
+      await store.confirmNotification('alice', COMPANY, kind, key);
+    };
+
+    it('claims a notification once per key while the lease runs, and shows the claim and its lease on the guidance', async () => {
       await store.recordGuidance(guidance('e1', NOW));
 
-      const claims = await Promise.all(Array.from({ length: 5 }, () => store.claimNotification('alice', COMPANY, 'event', 'e1')));
+      const claims = await Promise.all(Array.from({ length: 5 }, () => claim('event', 'e1')));
 
-      expect(claims.filter(Boolean)).toHaveLength(1);
-      expect(await store.getGuidance('alice', COMPANY)).toEqual({ ...guidance('e1', NOW), notifiedEventKey: 'e1' });
+      expect(claims.sort()).toEqual(['claimed', 'in_flight', 'in_flight', 'in_flight', 'in_flight']);
+      expect(await store.getGuidance('alice', COMPANY)).toEqual({ ...guidance('e1', NOW), notifiedEventKey: 'e1', notifiedEventLeaseUntil: NOW + 30_000 });
       await store.recordGuidance(guidance('e2', NOW + 1));
-      expect(await store.claimNotification('alice', COMPANY, 'event', 'e2')).toBe(true);
+      expect(await claim('event', 'e2')).toBe('claimed');
+    });
+
+    it('never lets a confirmed claim be taken again, however late', async () => {
+      await store.recordGuidance(guidance('e1', NOW));
+      await claimAndConfirm('event', 'e1');
+
+      expect(await store.getGuidance('alice', COMPANY)).toEqual({ ...guidance('e1', NOW), notifiedEventKey: 'e1' });
+      expect(await claim('event', 'e1', { nowMs: NOW + 86_400_000, untilMs: NOW + 86_430_000 })).toBe('done');
+    });
+
+    it('lets a retry take over a claim whose holder never confirmed once its lease has lapsed', async () => {
+      await store.recordGuidance(guidance('e1', NOW));
+      expect(await claim('event', 'e1')).toBe('claimed'); // the holder dies here
+
+      expect(await claim('event', 'e1', { nowMs: NOW + 29_999, untilMs: NOW + 59_999 })).toBe('in_flight');
+      expect(await claim('event', 'e1', { nowMs: NOW + 30_001, untilMs: NOW + 60_001 })).toBe('claimed');
+      expect((await store.getGuidance('alice', COMPANY))?.notifiedEventLeaseUntil).toBe(NOW + 60_001);
     });
 
     it('lets only the newest recorded event claim: an older one never notifies after a newer one', async () => {
       await store.recordGuidance(guidance('e1', NOW));
       await store.recordGuidance(guidance('e2', NOW + 1));
 
-      expect(await store.claimNotification('alice', COMPANY, 'event', 'e1')).toBe(false);
-      expect(await store.claimNotification('alice', COMPANY, 'event', 'e2')).toBe(true);
+      expect(await claim('event', 'e1')).toBe('done');
+      expect(await claim('event', 'e2')).toBe('claimed');
     });
 
-    it('releases only its own claim, so a retry can claim again', async () => {
+    it('releases and confirms only its own claim, so a retry can claim again', async () => {
       await store.recordGuidance(guidance('e1', NOW));
-      await store.claimNotification('alice', COMPANY, 'event', 'e1');
+      await claim('event', 'e1');
 
       await store.releaseNotification('alice', COMPANY, 'event', 'other');
-      expect(await store.claimNotification('alice', COMPANY, 'event', 'e1')).toBe(false);
+      await store.confirmNotification('alice', COMPANY, 'event', 'other');
+      expect(await claim('event', 'e1')).toBe('in_flight');
       await store.releaseNotification('alice', COMPANY, 'event', 'e1');
 
       expect(await store.getGuidance('alice', COMPANY)).toEqual(guidance('e1', NOW));
-      expect(await store.claimNotification('alice', COMPANY, 'event', 'e1')).toBe(true);
+      expect(await claim('event', 'e1')).toBe('claimed');
     });
 
     it('keeps event and renewal claims apart', async () => {
       await store.recordGuidance(guidance('e1', NOW));
-      await store.claimNotification('alice', COMPANY, 'event', 'e1');
+      await claimAndConfirm('event', 'e1');
 
-      expect(await store.claimNotification('alice', COMPANY, 'renewal', 'r1')).toBe(true);
-      expect(await store.claimNotification('alice', COMPANY, 'renewal', 'r1')).toBe(false);
-      expect((await store.getGuidance('alice', COMPANY))?.notifiedEventKey).toBe('e1');
+      expect(await claim('renewal', 'r1')).toBe('claimed');
+      expect(await claim('renewal', 'r1')).toBe('in_flight');
+      await store.confirmNotification('alice', COMPANY, 'renewal', 'r1');
+      expect(await claim('renewal', 'r1')).toBe('done');
+      expect(await store.getGuidance('alice', COMPANY)).toEqual({ ...guidance('e1', NOW), notifiedEventKey: 'e1' });
     });
 
     it('claims nothing for a guidance that does not exist', async () => {
-      expect(await store.claimNotification('alice', COMPANY, 'event', 'e1')).toBe(false);
+      expect(await claim('event', 'e1')).toBe('done');
       expect(await store.getGuidance('alice', COMPANY)).toBeUndefined();
     });
   });

@@ -324,3 +324,44 @@ describe('re-registering a Bridge user under another app user', () => {
     expect((await world.users.getProfile(ALICE.bridgeUserUuid))?.countryCode).toBe('DE');
   });
 });
+
+describe('a worker that dies between claiming and publishing the notification', () => {
+  it('loses no notification: a redelivery after the claim lapses publishes it, exactly once', async () => {
+    const body = JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now()));
+    let publishes = 0;
+    const hangsOnFirstPublish = {
+      publish: (...args: Parameters<typeof world.outbox.publish>) => {
+        publishes += 1;
+        return publishes === 1 ? new Promise<void>(() => undefined) : world.outbox.publish(...args); // the first invocation times out here
+      },
+    };
+    const handler = createWorkerHandler({
+      users: world.users,
+      store: world.store,
+      bridge: world.bridge,
+      cipher: world.cipher,
+      clock: world.clock,
+      notifier: hangsOnFirstPublish,
+      deadLetters: world.queue,
+      idempotencyStore: idempotencyStore(world.dynamo.client, world.dynamo.tableName),
+      passwordTtlSeconds: world.passwordTtlSeconds,
+      maxReceiveCount: 5,
+      logger: world.logger,
+    });
+    const invoke = (receive: number) => handler(sqsEvent(sqsRecord(body, receive)), lambdaContext('session-worker', 300));
+
+    void invoke(1); // claims, then hangs in publish until "Lambda" gives up on it
+    await new Promise((resolve) => setTimeout(resolve, 400)); // past its timeout: the idempotency lock has expired
+    const beforeLeaseLapsed = await invoke(2);
+    world.clock.advance(300 + 2_000 + 1); // the first invocation's lease: its remaining time plus the margin
+    const afterLeaseLapsed = await invoke(3);
+    const replay = await invoke(4);
+
+    expect(beforeLeaseLapsed.batchItemFailures).toHaveLength(1); // retried later, not dropped as a duplicate
+    expect(afterLeaseLapsed.batchItemFailures).toEqual([]);
+    expect(replay.batchItemFailures).toEqual([]);
+    expect(world.outbox.entries.map((entry) => entry.attributes.event_key)).toEqual([JSON.parse(body).eventKey]);
+    expect(world.bridge.requests).toHaveLength(1); // the session stored by the first invocation was reused
+    expect((await world.store.getGuidance('alice', COMPANY))?.notifiedEventLeaseUntil).toBeUndefined(); // confirmed
+  });
+});
