@@ -3,6 +3,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AppError } from '../shared/domain/errors';
 import type { DeadLetterSink } from '../shared/ports/dead-letters';
 import type { EventQueue, QueuedMessage } from '../shared/ports/event-queue';
+import type { MessageDeferrer } from '../shared/ports/message-deferrer';
 import { CORRELATION_ID_ATTRIBUTE } from '../shared/adapters/sqs-event-queue';
 
 export interface InProcessQueueOptions {
@@ -41,7 +42,7 @@ export type BatchConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void
  * before any of its messages can be seen again. The laptop keeps short timeouts for quick
  * retries, so it keeps that rule explicitly: a message is never redelivered while its batch runs.
  */
-export class InProcessQueue implements EventQueue, DeadLetterSink {
+export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferrer {
   readonly deadLetters: DeadLetter[] = [];
   /** Fault injection: the next N sends fail as if SQS were unreachable. */
   failNextSends = 0;
@@ -74,6 +75,12 @@ export class InProcessQueue implements EventQueue, DeadLetterSink {
   send(body: string, correlationId: string): void {
     this.messages.push({ messageId: randomUUID(), body, correlationId, sentAt: Date.now(), receiveCount: 0, visibleAt: 0, inFlight: false });
     this.schedule(0);
+  }
+
+  /** ChangeMessageVisibility on a received message: it is seen again `delaySeconds` from now. */
+  async defer(record: SQSRecord, delaySeconds: number): Promise<void> {
+    const message = this.messages.find((candidate) => candidate.messageId === record.messageId);
+    if (message) message.visibleAt = Date.now() + delaySeconds * 1000;
   }
 
   async deadLetter(body: string, reason: string, correlationId: string): Promise<void> {

@@ -125,6 +125,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     users: handlerUsers,
     notifier: decorate('notifier', outbox),
     deadLetters: queue,
+    deferrer: queue,
     idempotencyStore: idempotencyStore(dynamo.client, dynamo.tableName),
     maxReceiveCount: queue.maxReceiveCount,
     logger,

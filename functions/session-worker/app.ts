@@ -11,6 +11,7 @@ import { processGuidanceEvent, type AttemptOptions, type ProcessGuidanceEventDep
 import { renewSession, SESSION_RENEWAL_TYPE, sessionRenewalSchema } from '../../shared/domain/session-renewal';
 import type { QueuedMessage } from '../../shared/ports/event-queue';
 import type { DeadLetterSink } from '../../shared/ports/dead-letters';
+import type { MessageDeferrer } from '../../shared/ports/message-deferrer';
 import { noMetrics, type MetricsSink } from '../../shared/ports/metrics';
 import { CORRELATION_ID_ATTRIBUTE } from '../../shared/adapters/sqs-event-queue';
 
@@ -21,7 +22,12 @@ export interface WorkerDeps extends ProcessGuidanceEventDeps {
   /** The queue's maxReceiveCount: on the last receive a transient failure is dead-lettered with its reason. */
   readonly maxReceiveCount: number;
   readonly metrics?: MetricsSink;
+  /** Honours a Retry-After longer than the Bridge client waits in-process. Absent: the visibility timeout applies. */
+  readonly deferrer?: MessageDeferrer;
 }
+
+/** The longest Retry-After honoured by deferring a message; longer ones are capped (the DLQ keeps what still fails). */
+export const MAX_DEFER_SECONDS = 900;
 
 /**
  * The SQS-triggered worker. Records of a batch run concurrently (at most the batch size); each
@@ -50,6 +56,19 @@ export function createWorkerHandler(deps: WorkerDeps) {
     metrics.count('GuidanceEvents', { outcome: 'dead_lettered' });
     // The metric's reason drops the suffix of retries_exhausted:<cause> to keep dimensions few.
     metrics.count('DeadLetters', { reason: reason.split(':')[0] ?? reason });
+  };
+
+  /** Bridge asked for a wait longer than the client waits: make the message invisible that long. Best effort. */
+  const deferIfAsked = async (record: SQSRecord, error: unknown): Promise<number | undefined> => {
+    if (!deps.deferrer || !(error instanceof TransientFailure) || error.retryAfterMs === undefined) return undefined;
+    const seconds = Math.min(MAX_DEFER_SECONDS, Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+    try {
+      await deps.deferrer.defer(record, seconds);
+      return seconds;
+    } catch (deferError) {
+      deps.logger.warn('Could not defer the message; its visibility timeout applies', { reason: failureReason(deferError) });
+      return undefined;
+    }
   };
 
   const handleRecord = async (record: SQSRecord, context?: Context): Promise<void> => {
@@ -83,7 +102,8 @@ export function createWorkerHandler(deps: WorkerDeps) {
         log.warn('Dead-lettered a guidance event', { eventKey: event.eventKey, reason: deadLetterReason, receives });
         return;
       }
-      log.warn('Guidance event will be retried', { eventKey: event.eventKey, reason, receives });
+      const deferSeconds = await deferIfAsked(record, error);
+      log.warn('Guidance event will be retried', { eventKey: event.eventKey, reason, receives, ...(deferSeconds ? { deferSeconds } : {}) });
       metrics.count('GuidanceEvents', { outcome: 'retried' });
       throw error;
     }

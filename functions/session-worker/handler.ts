@@ -6,6 +6,7 @@ import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory
 import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier';
 import { SqsDeadLetters } from '../../shared/adapters/sqs-dead-letters';
+import { SqsMessageDeferrer } from '../../shared/adapters/sqs-message-deferrer';
 import { bridgeClientFor, kmsCipherFor } from '../../shared/aws/bridge-and-kms';
 import { AWS_CLIENT_CONFIG, documentClient } from '../../shared/aws/clients';
 import { readWorkerConfig } from '../../shared/config';
@@ -15,6 +16,7 @@ import { createWorkerHandler } from './app';
 
 const config = readWorkerConfig();
 const dynamo = new DynamoDBClient(AWS_CLIENT_CONFIG);
+const sqs = new SQSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true });
 const db = documentClient(dynamo);
 
 export const handler = createWorkerHandler({
@@ -23,7 +25,8 @@ export const handler = createWorkerHandler({
   bridge: bridgeClientFor(config.bridge, metricsSink),
   cipher: kmsCipherFor(config.passwordKeyArn, metricsSink),
   notifier: new SnsNotifier(new SNSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), config.topicArn),
-  deadLetters: new SqsDeadLetters(new SQSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), config.deadLetterQueueUrl),
+  deadLetters: new SqsDeadLetters(sqs, config.deadLetterQueueUrl),
+  deferrer: new SqsMessageDeferrer(sqs),
   idempotencyStore: idempotencyStore(dynamo, config.tableName),
   clock: systemClock,
   passwordTtlSeconds: config.passwordTtlSeconds,

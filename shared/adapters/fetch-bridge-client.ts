@@ -69,7 +69,10 @@ export class FetchBridgeClient implements BridgeClient {
       if (result.ok) return result.session;
       const { failure, retryAfterMs } = result;
       if (failure instanceof PermanentFailure || attempt >= this.retry.maxAttempts) throw failure;
-      if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs) throw failure;
+      // Too long to wait here: the worker defers the message by that much instead.
+      if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs) {
+        throw failure instanceof TransientFailure ? TransientFailure.withRetryAfter(failure, retryAfterMs) : failure;
+      }
       await this.sleep(Math.max(retryAfterMs ?? 0, backoffDelayMs(attempt, this.retry, this.random)));
     }
   }

@@ -50,4 +50,12 @@ export class PermanentFailure extends ProcessingFailure {
 /** May succeed later (timeouts, throttling, 5xx): let the queue redeliver. */
 export class TransientFailure extends ProcessingFailure {
   override readonly name = 'TransientFailure';
+  /** How long the other side asked us to wait (its Retry-After), when it said. */
+  retryAfterMs?: number;
+
+  static withRetryAfter(failure: TransientFailure, retryAfterMs: number): TransientFailure {
+    const deferred = new TransientFailure(failure.reason, failure.message, { cause: failure.cause });
+    deferred.retryAfterMs = retryAfterMs;
+    return deferred;
+  }
 }

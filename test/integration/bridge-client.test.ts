@@ -97,7 +97,10 @@ describe('FetchBridgeClient against the Bridge simulator', () => {
   it('leaves a Retry-After longer than it may wait to the queue', async () => {
     simulator.scriptedFaults.push({ kind: 'status', status: 429, retryAfterSeconds: 60 });
 
-    await expect(client().createGuidanceSession(request)).rejects.toBeInstanceOf(TransientFailure);
+    const failure = await client().createGuidanceSession(request).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(TransientFailure);
+    expect(failure).toMatchObject({ reason: 'bridge_429', retryAfterMs: 60_000 }); // the worker defers the message that long
     expect(simulator.requestCount).toBe(1);
   });
 

@@ -365,3 +365,65 @@ describe('a worker that dies between claiming and publishing the notification', 
     expect((await world.store.getGuidance('alice', COMPANY))?.notifiedEventLeaseUntil).toBeUndefined(); // confirmed
   });
 });
+
+describe("Bridge's Retry-After beyond what the client waits", () => {
+  function workerWithDeferrer(deferrals: { messageId: string; seconds: number }[], failDefer = false) {
+    const handler = createWorkerHandler({
+      users: world.users,
+      store: world.store,
+      bridge: world.bridge,
+      cipher: world.cipher,
+      clock: world.clock,
+      notifier: world.outbox,
+      deadLetters: world.queue,
+      idempotencyStore: idempotencyStore(world.dynamo.client, world.dynamo.tableName),
+      passwordTtlSeconds: world.passwordTtlSeconds,
+      maxReceiveCount: 5,
+      logger: world.logger,
+      deferrer: {
+        defer: async (record, seconds) => {
+          if (failDefer) throw new Error('AccessDenied');
+          deferrals.push({ messageId: record.messageId, seconds });
+        },
+      },
+    });
+    return (record: ReturnType<typeof sqsRecord>) => handler(sqsEvent(record), lambdaContext('session-worker', 30_000));
+  }
+  const throttled = (retryAfterMs: number) => TransientFailure.withRetryAfter(new TransientFailure('bridge_429', 'Bridge answered 429.'), retryAfterMs);
+  const body = () => JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now()));
+
+  it('defers the message by the Retry-After (whole seconds, at most 15 minutes) and retries it', async () => {
+    const deferrals: { messageId: string; seconds: number }[] = [];
+    world.bridge.failures.push(throttled(120_500), throttled(7_200_000));
+    const first = sqsRecord(body());
+    const second = sqsRecord(body(), 2);
+
+    const answers = [await workerWithDeferrer(deferrals)(first), await workerWithDeferrer(deferrals)(second)];
+
+    expect(answers.map((answer) => answer.batchItemFailures.length)).toEqual([1, 1]);
+    expect(deferrals).toEqual([
+      { messageId: first.messageId, seconds: 121 },
+      { messageId: second.messageId, seconds: 900 },
+    ]);
+  });
+
+  it('does not defer a failure without a Retry-After, nor one on the last receive (dead-lettered instead)', async () => {
+    const deferrals: { messageId: string; seconds: number }[] = [];
+    world.bridge.failures.push(new TransientFailure('bridge_503', 'Bridge answered 503.'), throttled(60_000));
+
+    await workerWithDeferrer(deferrals)(sqsRecord(body()));
+    await workerWithDeferrer(deferrals)(sqsRecord(body(), 5));
+
+    expect(deferrals).toEqual([]);
+    expect(world.queue.deadLetters.map((letter) => letter.reason)).toEqual(['retries_exhausted:bridge_429']);
+  });
+
+  it('still retries when the deferral itself fails (the visibility timeout applies)', async () => {
+    world.bridge.failures.push(throttled(60_000));
+    const record = sqsRecord(body());
+
+    const answer = await workerWithDeferrer([], true)(record);
+
+    expect(answer.batchItemFailures).toEqual([{ itemIdentifier: record.messageId }]);
+  });
+});

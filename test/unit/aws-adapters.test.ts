@@ -1,6 +1,6 @@
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
+import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
@@ -8,6 +8,7 @@ import { KmsPasswordCipher } from '../../shared/adapters/kms-password-cipher';
 import { SecretsManagerSource, parseBridgeCredentials } from '../../shared/adapters/secrets-manager-source';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier';
 import { SqsDeadLetters } from '../../shared/adapters/sqs-dead-letters';
+import { queueUrlOf, SqsMessageDeferrer } from '../../shared/adapters/sqs-message-deferrer';
 
 const context = { app_user_id: 'alice', company_identification_number: '529196313', session_id: 'session-1' };
 
@@ -57,6 +58,29 @@ describe('SnsNotifier', () => {
       correlation_id: { DataType: 'String', StringValue: 'corr-1' },
       event_key: { DataType: 'String', StringValue: 'k'.repeat(64) },
     });
+  });
+});
+
+describe('SqsMessageDeferrer', () => {
+  const sqs = mockClient(SQSClient);
+  beforeEach(() => sqs.reset());
+
+  it('changes the visibility of the received message, on the queue its ARN names', async () => {
+    sqs.on(ChangeMessageVisibilityCommand).resolves({});
+    const record = { eventSourceARN: 'arn:aws:sqs:eu-west-3:123456789012:GuidanceRelay-dev-events', receiptHandle: 'handle-1' };
+
+    await new SqsMessageDeferrer(new SQSClient({ region: 'eu-west-3' })).defer(record as never, 120);
+
+    expect(sqs).toHaveReceivedCommandWith(ChangeMessageVisibilityCommand, {
+      QueueUrl: 'https://sqs.eu-west-3.amazonaws.com/123456789012/GuidanceRelay-dev-events',
+      ReceiptHandle: 'handle-1',
+      VisibilityTimeout: 120,
+    });
+  });
+
+  it('knows the queue URLs of the China partition and refuses what is no queue ARN', () => {
+    expect(queueUrlOf('arn:aws-cn:sqs:cn-north-1:123456789012:q')).toBe('https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q');
+    expect(() => queueUrlOf('arn:aws:sqs:eu-west-1')).toThrow('Not an SQS queue ARN');
   });
 });
 

@@ -55,3 +55,24 @@ describe('the laptop queue', () => {
     expect(queue.depth).toBe(0);
   });
 });
+
+describe('the laptop queue, deferring a message', () => {
+  let queue: InProcessQueue;
+  afterEach(async () => queue.stop());
+
+  it('redelivers a failed record only after the delay the worker asked for', async () => {
+    queue = new InProcessQueue({ visibilityTimeoutMs: 10, maxReceiveCount: 3 });
+    const receivedAt: number[] = [];
+    queue.start(async (event: SQSEvent) => {
+      receivedAt.push(Date.now());
+      if (receivedAt.length > 1) return;
+      await queue.defer(event.Records[0]!, 1); // Retry-After: 1 s, against a 10 ms visibility timeout
+      return { batchItemFailures: [{ itemIdentifier: event.Records[0]!.messageId }] };
+    });
+    await queue.enqueue(message(5), 'c-5');
+    await queue.drained(5_000);
+
+    expect(receivedAt).toHaveLength(2);
+    expect(receivedAt[1]! - receivedAt[0]!).toBeGreaterThanOrEqual(950);
+  });
+});
