@@ -23,6 +23,15 @@ export interface RevealHandlerDeps extends RevealDeps {
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
+/** Stands in an audit line for a subject or company that failed validation. */
+const INVALID_INPUT = '(invalid)';
+
+const AUDITED_ACTIONS = new Map<string, 'reveal' | 'rotate' | 'delete'>([
+  ['POST /guidance/{company_identification_number}/reveal', 'reveal'],
+  ['POST /guidance/{company_identification_number}/rotate', 'rotate'],
+  ['DELETE /guidance/{company_identification_number}/session', 'delete'],
+]);
+
 /** The reveal API: the caller is the JWT's `sub`; every answer is `Cache-Control: no-store`. */
 export function createRevealHandler(deps: RevealHandlerDeps) {
   const metrics = deps.metrics ?? noMetrics;
@@ -32,28 +41,32 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
     readonly company: string;
     readonly correlationId: string;
   }
-  // Audits every attempt, including refusals: who, which company, which session, outcome. Never the password or URL.
+  // Audits every attempt, including refusals: who, which company, which session, outcome. Never the
+  // password or URL, and never raw input that failed validation (it is replaced by a marker).
+  const audit = (request: AuditedRequest, outcome: string, sessionId?: string) => {
+    const { action, appUserId, company, correlationId } = request;
+    deps.logger.info('Audit', { correlationId, audit: { action, appUserId, company, outcome, ...(sessionId ? { sessionId } : {}) } });
+    metrics.count('RevealApiRequests', { action, outcome });
+  };
   const audited = async (request: AuditedRequest, run: () => Promise<RevealedSession | void>) => {
-    const audit = (outcome: string, sessionId?: string) => {
-      const { action, appUserId, company, correlationId } = request;
-      deps.logger.info('Audit', { correlationId, audit: { action, appUserId, company, outcome, ...(sessionId ? { sessionId } : {}) } });
-      metrics.count('RevealApiRequests', { action, outcome });
-    };
     try {
       const result = await run();
-      audit('success', result?.sessionId);
+      audit(request, 'success', result?.sessionId);
       return result;
     } catch (error) {
-      audit(error instanceof AppError ? error.code : 'internal_error');
+      audit(request, error instanceof AppError ? error.code : 'internal_error');
       throw error;
     }
   };
-  const auditedRequest = (action: AuditedRequest['action'], event: APIGatewayProxyEventV2, caller: string): AuditedRequest => ({
-    action,
-    appUserId: caller,
-    company: companyParam(event),
-    correlationId: event.requestContext.requestId,
-  });
+  const auditedRequest = (action: AuditedRequest['action'], event: APIGatewayProxyEventV2, caller: string): AuditedRequest => {
+    const request = { action, appUserId: caller, company: INVALID_INPUT, correlationId: event.requestContext.requestId };
+    try {
+      return { ...request, company: companyParam(event) };
+    } catch (error) {
+      audit(request, error instanceof AppError ? error.code : 'internal_error');
+      throw error;
+    }
+  };
 
   const routes = new Map<string, (event: APIGatewayProxyEventV2, caller: string) => Promise<HttpResponse>>(Object.entries({
     'GET /guidance': async (_event, caller) => {
@@ -96,8 +109,10 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
       if (!route) throw new AppError('not_found', 'No such route.');
       // A subject no app user can have (say, longer than a key may be) owns nothing: a stranger.
       if (!isAppUserId(caller)) {
-        if (event.routeKey === 'GET /guidance') return json(200, { items: [] });
-        companyParam(event);
+        const action = AUDITED_ACTIONS.get(event.routeKey);
+        if (!action) return json(200, { items: [] }); // GET /guidance
+        const request = auditedRequest(action, event, INVALID_INPUT);
+        audit(request, 'not_found');
         throw new AppError('not_found', 'No guidance is ready for this company.');
       }
       return route(event, caller);

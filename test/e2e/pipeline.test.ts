@@ -19,6 +19,25 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 describe('the laptop stack, end to end over HTTP', () => {
+  it('audits refused calls too: a malformed company and a subject no app user can have', async () => {
+    const stranger = await client.token('x'.repeat(300)); // longer than an app user id may be
+    const { output, result } = await captureLogs(async () => ({
+      badCompany: await client.call('POST', '/guidance/12345/reveal', { token: await client.token('carol') }),
+      strangerRotate: await client.call('POST', `/guidance/${COMPANY}/rotate`, { token: stranger }),
+    }));
+    const audits = output
+      .split('\n')
+      .filter((line) => line.includes('"Audit"'))
+      .map((line) => (JSON.parse(line) as { audit: Record<string, string> }).audit);
+
+    expect([result.badCompany.status, result.strangerRotate.status]).toEqual([400, 404]);
+    expect(audits).toEqual([
+      { action: 'reveal', appUserId: 'carol', company: '(invalid)', outcome: 'invalid_request' },
+      { action: 'rotate', appUserId: '(invalid)', company: COMPANY, outcome: 'not_found' },
+    ]);
+    expect(output).not.toContain('x'.repeat(300));
+  });
+
   it('takes a guidance from webhook to reveal, delete, renewal and rotation, leaking no secret to the logs', async () => {
     const { output, result } = await captureLogs(async () => {
       const registered = await client.registerUser(CAROL, { app_user_id: 'carol', country_code: 'FR', contact_email: 'carol@example.com' });
