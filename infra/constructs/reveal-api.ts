@@ -47,7 +47,9 @@ export class RevealApi extends Construct {
     this.handler = new ServiceFunction(this, 'RevealApi', {
       name: 'reveal-api',
       description: 'Lists guidance and reveals, deletes or rotates the stored session password of the caller',
-      timeout: Duration.seconds(10),
+      // Room for the slowest path that still answers in JSON: a rotate that loses a race and renews
+      // again makes two Bridge calls of up to 7 s each (REVEAL_RETRY_POLICY); API Gateway waits 30 s.
+      timeout: Duration.seconds(20),
       environment: {
         TABLE_NAME: props.table.tableName,
         PASSWORD_KEY_ARN: props.passwordKey.keyArn,

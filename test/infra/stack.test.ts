@@ -113,7 +113,7 @@ describe('functions', () => {
   it.each([
     ['bridge-webhook', 5],
     ['session-worker', 30],
-    ['reveal-api', 10],
+    ['reveal-api', 20],
     ['internal-users', 10],
   ] as const)('%s times out after %i s', (service, seconds) => {
     expect(fn(service)[1].Properties.Timeout).toBe(seconds);
