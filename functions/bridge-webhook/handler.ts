@@ -6,7 +6,7 @@ import { readWebhookConfig } from '../../shared/config';
 import { logger, metricsSink } from '../../shared/observability';
 import { systemClock } from '../../shared/ports/clock';
 import { createWebhookHandler } from './app';
-import { AWS_CLIENT_CONFIG } from '../../shared/aws/clients';
+import { AWS_CLIENT_CONFIG } from '../../shared/aws/client-config';
 
 const config = readWebhookConfig();
 

@@ -6,7 +6,7 @@ import { KmsPasswordCipher } from '../adapters/kms-password-cipher';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
 import type { BridgeApiConfig } from '../config';
 import type { MetricsSink } from '../ports/metrics';
-import { AWS_CLIENT_CONFIG } from './clients';
+import { AWS_CLIENT_CONFIG } from './client-config';
 
 /** The Bridge client of a Lambda: credentials from Secrets Manager (cached), attempts counted. */
 export function bridgeClientFor(

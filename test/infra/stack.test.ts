@@ -229,6 +229,17 @@ describe('bundles', () => {
     expect(map.sources.some((source) => source.includes('node_modules/@aws-sdk/'))).toBe(true);
     expect(map.sourcesContent).toBeUndefined();
   });
+
+  it.each([
+    ['bridge-webhook', ['client-sqs', 'client-secrets-manager'], ['client-dynamodb', 'client-kms', 'client-sns']],
+    ['internal-users', ['client-dynamodb'], ['client-kms', 'client-sns', 'client-sqs', 'client-secrets-manager']],
+  ] as const)('%s bundles only the AWS clients it calls', (service, needed, unneeded) => {
+    const { sources } = JSON.parse(readFileSync(path.join(assetDir(service), 'index.mjs.map'), 'utf8')) as { sources: string[] };
+    const bundles = (client: string) => sources.some((source) => source.includes(`node_modules/@aws-sdk/${client}/`));
+
+    for (const client of needed) expect([client, bundles(client)]).toEqual([client, true]);
+    for (const client of unneeded) expect([client, bundles(client)]).toEqual([client, false]);
+  });
 });
 
 describe('queues', () => {

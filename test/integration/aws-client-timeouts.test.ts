@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { SQSClient, SendMessageCommand } from '@aws-sdk/client-sqs';
-import { AWS_CLIENT_CONFIG } from '../../shared/aws/clients';
+import { AWS_CLIENT_CONFIG } from '../../shared/aws/client-config';
 
 // An endpoint that accepts the connection and never answers, as a hung network path would.
 let server: Server;
