@@ -7,6 +7,7 @@ import { secretContextOf } from '../../shared/domain/guidance-session';
 import { lambdaContext } from '../../local/http-gateway';
 import { RecordingMetrics } from '../fakes/recording-metrics';
 import { captureLogs, leakedSecrets } from '../fixtures/log-capture';
+import { waitFor } from '../fixtures/local-client';
 import { guidanceEvent, sqsEvent, sqsRecord } from '../fixtures/sqs';
 import { ALICE, BOB, COMPANY, createWorld, type World } from '../fixtures/world';
 
@@ -350,8 +351,11 @@ describe('a worker that dies between claiming and publishing the notification', 
     });
     const invoke = (receive: number) => handler(sqsEvent(sqsRecord(body, receive)), lambdaContext('session-worker', 300));
 
+    const started = Date.now();
     void invoke(1); // claims, then hangs in publish until "Lambda" gives up on it
-    await new Promise((resolve) => setTimeout(resolve, 400)); // past its timeout: the idempotency lock has expired
+    await waitFor(() => publishes === 1, 20_000);
+    // Past its 300 ms timeout: its idempotency lock has expired, as Lambda would have stopped it.
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 400 - Date.now())));
     const beforeLeaseLapsed = await invoke(2);
     world.clock.advance(300 + 2_000 + 1); // the first invocation's lease: its remaining time plus the margin
     const afterLeaseLapsed = await invoke(3);
