@@ -1,6 +1,9 @@
 import { DecryptCommand, EncryptCommand, type KMSClient } from '@aws-sdk/client-kms';
 import type { SecretContext } from '../domain/guidance-session';
-import type { PasswordCipher } from '../ports/password-cipher';
+import { UndecryptableSecret, type PasswordCipher } from '../ports/password-cipher';
+
+/** KMS's answers for a ciphertext that no retry can decrypt. */
+const UNDECRYPTABLE = new Set(['InvalidCiphertextException', 'IncorrectKeyException']);
 
 /** KMS symmetric key (AES-256-GCM inside KMS); the context binds each ciphertext to its owner. */
 export class KmsPasswordCipher implements PasswordCipher {
@@ -23,7 +26,10 @@ export class KmsPasswordCipher implements PasswordCipher {
     const { Plaintext } = await this.kms
       // KeyId pins the key: a ciphertext from any other key is refused.
       .send(new DecryptCommand({ KeyId: this.keyId, CiphertextBlob: blob, EncryptionContext: { ...context } }))
-      .catch((error: unknown) => this.failed('Decrypt', error));
+      .catch((error: unknown) => {
+        const name = (error as { name?: unknown } | null)?.name;
+        return this.failed('Decrypt', typeof name === 'string' && UNDECRYPTABLE.has(name) ? new UndecryptableSecret(name, { cause: error }) : error);
+      });
     if (!Plaintext) throw new Error('KMS returned no plaintext.');
     return Buffer.from(Plaintext).toString('utf8');
   }

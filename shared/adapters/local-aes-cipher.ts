@@ -1,6 +1,6 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import type { SecretContext } from '../domain/guidance-session';
-import type { PasswordCipher } from '../ports/password-cipher';
+import { UndecryptableSecret, type PasswordCipher } from '../ports/password-cipher';
 
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
@@ -30,14 +30,18 @@ export class LocalAesGcmCipher implements PasswordCipher {
   async decrypt(blob: Uint8Array, context: SecretContext): Promise<string> {
     const bytes = Buffer.from(blob);
     if (bytes.length < 1 + IV_BYTES + TAG_BYTES || bytes[0] !== VERSION) {
-      throw new Error('Ciphertext is malformed.');
+      throw new UndecryptableSecret('Ciphertext is malformed.');
     }
     const iv = bytes.subarray(1, 1 + IV_BYTES);
     const tag = bytes.subarray(1 + IV_BYTES, 1 + IV_BYTES + TAG_BYTES);
     const decipher = createDecipheriv('aes-256-gcm', this.key, iv);
     decipher.setAAD(canonicalContext(context));
     decipher.setAuthTag(tag);
-    return Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    try {
+      return Buffer.concat([decipher.update(bytes.subarray(1 + IV_BYTES + TAG_BYTES)), decipher.final()]).toString('utf8');
+    } catch (error) {
+      throw new UndecryptableSecret('Ciphertext does not authenticate under this key and context.', { cause: error });
+    }
   }
 }
 

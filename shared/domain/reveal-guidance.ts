@@ -2,6 +2,7 @@ import { AppError, PermanentFailure, TransientFailure } from './errors';
 import { isLive, secretContextOf, type GuidanceRecord, type StoredSession } from './guidance-session';
 import { issueSession, type IssueSessionDeps } from './issue-session';
 import { assertStillOwned } from './manage-users';
+import { UndecryptableSecret } from '../ports/password-cipher';
 import type { UserDirectory } from '../ports/user-directory';
 
 export interface RevealDeps extends IssueSessionDeps {
@@ -42,7 +43,9 @@ export async function listGuidance(appUserId: string, deps: RevealDeps): Promise
  * Show the caller their password:
  * 1. the guidance must be the caller's (else 404, like a missing one);
  * 2. a live session is decrypted first, then its reveal is counted (a failed decrypt changes nothing);
- * 3. a gone or expired one is renewed with Bridge; a concurrent renewal wins and is used instead.
+ * 3. a gone or expired one is renewed with Bridge; a concurrent renewal wins and is used instead;
+ * 4. one that can never be decrypted (corrupt, or under a replaced key) is replaced the same way,
+ *    instead of answering 503 until it expires.
  */
 export async function revealPassword(appUserId: string, company: string, deps: RevealDeps): Promise<RevealedSession> {
   // Both reads at once: one round trip on the common path. The session is used only once the guidance proves ownership.
@@ -54,6 +57,11 @@ export async function revealPassword(appUserId: string, company: string, deps: R
     const session = round === 0 ? firstSession : await deps.store.getSession(appUserId, company);
     if (isLive(session, deps.clock.now())) {
       const revealed = await decryptAndCount(session, deps);
+      if (revealed === UNDECRYPTABLE) {
+        const replaced = await issueFor(guidance, session.sessionId, deps);
+        if (replaced) return replaced;
+        continue;
+      }
       if (revealed) return revealed;
       continue;
     }
@@ -86,11 +94,14 @@ async function ownGuidance(appUserId: string, company: string, deps: RevealDeps)
   return guidance;
 }
 
-async function decryptAndCount(session: StoredSession, deps: RevealDeps): Promise<RevealedSession | undefined> {
+const UNDECRYPTABLE = Symbol('undecryptable');
+
+async function decryptAndCount(session: StoredSession, deps: RevealDeps): Promise<RevealedSession | undefined | typeof UNDECRYPTABLE> {
   let password: string;
   try {
     password = await deps.cipher.decrypt(session.ciphertext, secretContextOf(session));
   } catch (error) {
+    if (error instanceof UndecryptableSecret) return UNDECRYPTABLE;
     throw new AppError('service_unavailable', 'The password could not be decrypted; retry.', { cause: error });
   }
   // Counted only while still live, read after the decrypt: a password is never returned past expires_at.

@@ -24,6 +24,24 @@ afterEach(() => world.stop());
 const notFound = expect.objectContaining({ code: 'not_found', status: 404 });
 
 describe('reveal', () => {
+  it('replaces a stored password that can never be decrypted with a fresh session, instead of answering 503 until it expires', async () => {
+    const stored = (await world.store.getSession('alice', COMPANY))!;
+    const corrupt = Uint8Array.from(stored.ciphertext);
+    corrupt[corrupt.length - 1]! ^= 1;
+    await world.db.send(
+      new PutCommand({
+        TableName: world.dynamo.tableName,
+        Item: { ...(await world.db.send(new GetCommand({ TableName: world.dynamo.tableName, Key: { pk: 'APP#alice', sk: `SESSION#${COMPANY}` } }))).Item, ciphertext: corrupt },
+      }),
+    );
+
+    const revealed = await revealPassword('alice', COMPANY, deps);
+
+    expect(revealed.sessionId).toBe(world.bridge.issued[1]!.id);
+    expect(revealed.password).toBe(world.bridge.issued[1]!.password);
+    expect((await world.store.getSession('alice', COMPANY))?.sessionId).toBe(revealed.sessionId);
+  });
+
   it('returns the stored password and counts the reveal', async () => {
     const first = await revealPassword('alice', COMPANY, deps);
     const second = await revealPassword('alice', COMPANY, deps);
@@ -111,16 +129,20 @@ describe('reveal', () => {
     expect((await revealPassword('alice', COMPANY, deps)).password).toBe(world.bridge.issued[0]!.password);
   });
 
-  it('cannot decrypt a ciphertext swapped between two users', async () => {
+  it("never reveals a ciphertext swapped between two users: each gets a fresh session, not the other's password", async () => {
     await guidanceReadyFor(BOB);
+    const [aliceOriginal, bobOriginal] = world.bridge.issued.map((issued) => issued.password);
     const table = world.dynamo.tableName;
     const aliceItem = (await world.db.send(new GetCommand({ TableName: table, Key: { pk: 'APP#alice', sk: `SESSION#${COMPANY}` } }))).Item!;
     const bobItem = (await world.db.send(new GetCommand({ TableName: table, Key: { pk: 'APP#bob', sk: `SESSION#${COMPANY}` } }))).Item!;
     await world.db.send(new PutCommand({ TableName: table, Item: { ...aliceItem, ciphertext: bobItem.ciphertext } }));
     await world.db.send(new PutCommand({ TableName: table, Item: { ...bobItem, ciphertext: aliceItem.ciphertext } }));
 
-    await expect(revealPassword('alice', COMPANY, deps)).rejects.toEqual(expect.objectContaining({ status: 503 }));
-    await expect(revealPassword('bob', COMPANY, deps)).rejects.toEqual(expect.objectContaining({ status: 503 }));
+    const alice = await revealPassword('alice', COMPANY, deps);
+    const bob = await revealPassword('bob', COMPANY, deps);
+
+    expect([alice.password, bob.password]).toEqual([world.bridge.issued[2]!.password, world.bridge.issued[3]!.password]);
+    for (const password of [alice.password, bob.password]) expect([aliceOriginal, bobOriginal]).not.toContain(password);
   });
 
   it('lists the caller’s guidances with session state and never a password', async () => {

@@ -5,6 +5,7 @@ import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-sec
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { KmsPasswordCipher } from '../../shared/adapters/kms-password-cipher';
+import { UndecryptableSecret } from '../../shared/ports/password-cipher';
 import { SecretsManagerSource, parseBridgeCredentials } from '../../shared/adapters/secrets-manager-source';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier';
 import { SqsDeadLetters } from '../../shared/adapters/sqs-dead-letters';
@@ -33,6 +34,19 @@ describe('KmsPasswordCipher', () => {
 
     expect(plain).toBe('s3cret');
     expect(kms).toHaveReceivedCommandWith(DecryptCommand, { KeyId: 'arn:key', EncryptionContext: context });
+  });
+
+  it('tells a ciphertext no retry can decrypt from a KMS failure that may pass, and reports both', async () => {
+    const errors: string[] = [];
+    const cipher = new KmsPasswordCipher(new KMSClient({ region: 'eu-west-1' }), 'arn:key', (operation) => void errors.push(operation));
+    const kmsError = (name: string) => Object.assign(new Error(name), { name });
+
+    kms.on(DecryptCommand).rejectsOnce(kmsError('InvalidCiphertextException')).rejectsOnce(kmsError('IncorrectKeyException')).rejectsOnce(kmsError('ThrottlingException'));
+
+    await expect(cipher.decrypt(new Uint8Array([9]), context)).rejects.toBeInstanceOf(UndecryptableSecret);
+    await expect(cipher.decrypt(new Uint8Array([9]), context)).rejects.toBeInstanceOf(UndecryptableSecret);
+    await expect(cipher.decrypt(new Uint8Array([9]), context)).rejects.toThrow('ThrottlingException');
+    expect(errors).toEqual(['Decrypt', 'Decrypt', 'Decrypt']);
   });
 });
 

@@ -1,4 +1,5 @@
 import { LocalAesGcmCipher } from '../../shared/adapters/local-aes-cipher';
+import { UndecryptableSecret } from '../../shared/ports/password-cipher';
 
 const context = { app_user_id: 'alice', company_identification_number: '529196313', session_id: 's-1' };
 
@@ -34,8 +35,10 @@ describe('LocalAesGcmCipher', () => {
     const tampered = Buffer.from(blob);
     tampered[tampered.length - 1] = (tampered[tampered.length - 1] ?? 0) ^ 1;
 
-    await expect(cipher.decrypt(tampered, context)).rejects.toThrow();
+    // As KMS's InvalidCiphertextException: no retry can help, so the reveal replaces the session.
+    await expect(cipher.decrypt(tampered, context)).rejects.toBeInstanceOf(UndecryptableSecret);
     await expect(cipher.decrypt(blob.subarray(0, 10), context)).rejects.toThrow('malformed');
-    await expect(new LocalAesGcmCipher().decrypt(blob, context)).rejects.toThrow();
+    await expect(cipher.decrypt(blob.subarray(0, 10), context)).rejects.toBeInstanceOf(UndecryptableSecret);
+    await expect(new LocalAesGcmCipher().decrypt(blob, context)).rejects.toBeInstanceOf(UndecryptableSecret);
   });
 });
