@@ -64,7 +64,9 @@ export class WebhookIngress extends Construct {
     this.handler = new ServiceFunction(this, 'BridgeWebhook', {
       name: 'bridge-webhook',
       description: 'Verifies Bridge webhook signatures and queues guidance events',
-      timeout: Duration.seconds(5),
+      // Normally tens of milliseconds; the margin lets the SQS client's three attempts of at most 3 s
+      // (shared/aws/client-config.ts) end in a JSON 503 rather than in Lambda's timeout.
+      timeout: Duration.seconds(10),
       environment: {
         QUEUE_URL: this.queue.queueUrl,
         WEBHOOK_SECRET_ID: props.webhookSecret.secretArn,

@@ -111,7 +111,7 @@ describe('functions', () => {
   });
 
   it.each([
-    ['bridge-webhook', 5],
+    ['bridge-webhook', 10],
     ['session-worker', 30],
     ['reveal-api', 20],
     ['internal-users', 10],
