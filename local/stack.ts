@@ -126,6 +126,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     notifier: decorate('notifier', outbox),
     deadLetters: queue,
     deferrer: queue,
+    queueVisibilityTimeoutSeconds: queue.visibilityTimeoutMs / 1000,
     idempotencyStore: idempotencyStore(dynamo.client, dynamo.tableName),
     maxReceiveCount: queue.maxReceiveCount,
     logger,

@@ -86,6 +86,8 @@ export interface WorkerConfig {
   readonly bridge: BridgeApiConfig;
   readonly passwordTtlSeconds: number;
   readonly maxReceiveCount: number;
+  /** The queue's visibility timeout: a Retry-After longer than this defers the message. */
+  readonly queueVisibilityTimeoutSeconds: number;
 }
 
 export function readWorkerConfig(env: Env = process.env): WorkerConfig {
@@ -97,6 +99,7 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
     bridge: readBridgeApiConfig(env),
     passwordTtlSeconds: readPasswordTtlSeconds(env),
     maxReceiveCount: integer(env, 'MAX_RECEIVE_COUNT', 5, 1, 1000),
+    queueVisibilityTimeoutSeconds: integer(env, 'QUEUE_VISIBILITY_TIMEOUT_SECONDS', 180, 1, 43_200),
   };
 }
 

@@ -22,8 +22,12 @@ export interface WorkerDeps extends ProcessGuidanceEventDeps {
   /** The queue's maxReceiveCount: on the last receive a transient failure is dead-lettered with its reason. */
   readonly maxReceiveCount: number;
   readonly metrics?: MetricsSink;
-  /** Honours a Retry-After longer than the Bridge client waits in-process. Absent: the visibility timeout applies. */
+  /** Honours a Retry-After longer than the queue's visibility timeout. Absent: the visibility timeout applies. */
   readonly deferrer?: MessageDeferrer;
+  /** The queue's own wait before a redelivery; a shorter Retry-After is already honoured by it. */
+  readonly queueVisibilityTimeoutSeconds?: number;
+  /** Jitter of a deferral (tests pin it). @default Math.random */
+  readonly random?: () => number;
 }
 
 /** The longest Retry-After honoured by deferring a message; longer ones are capped (the DLQ keeps what still fails). */
@@ -58,10 +62,17 @@ export function createWorkerHandler(deps: WorkerDeps) {
     metrics.count('DeadLetters', { reason: reason.split(':')[0] ?? reason });
   };
 
-  /** Bridge asked for a wait longer than the client waits: make the message invisible that long. Best effort. */
+  /**
+   * Bridge asked for a wait longer than the queue's own (its visibility timeout): make the message
+   * invisible that long, plus up to 10 % jitter so throttled events do not all return at once. Never
+   * shortens the queue's wait. Best effort.
+   */
   const deferIfAsked = async (record: SQSRecord, error: unknown): Promise<number | undefined> => {
-    if (!deps.deferrer || !(error instanceof TransientFailure) || error.retryAfterMs === undefined) return undefined;
-    const seconds = Math.min(MAX_DEFER_SECONDS, Math.max(1, Math.ceil(error.retryAfterMs / 1000)));
+    const visibility = deps.queueVisibilityTimeoutSeconds;
+    if (!deps.deferrer || visibility === undefined || !(error instanceof TransientFailure) || error.retryAfterMs === undefined) return undefined;
+    const jittered = (error.retryAfterMs / 1000) * (1 + 0.1 * (deps.random ?? Math.random)());
+    const seconds = Math.min(MAX_DEFER_SECONDS, Math.ceil(jittered));
+    if (seconds <= visibility) return undefined;
     try {
       await deps.deferrer.defer(record, seconds);
       return seconds;

@@ -32,6 +32,7 @@ export const handler = createWorkerHandler({
   clock: systemClock,
   passwordTtlSeconds: config.passwordTtlSeconds,
   maxReceiveCount: config.maxReceiveCount,
+  queueVisibilityTimeoutSeconds: config.queueVisibilityTimeoutSeconds,
   logger,
   metrics: metricsSink,
 });

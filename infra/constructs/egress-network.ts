@@ -1,4 +1,4 @@
-import { Fn, type RemovalPolicy } from 'aws-cdk-lib';
+import { Fn, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import {
   CfnEIP,
   FlowLogDestination,
@@ -45,6 +45,14 @@ export class EgressNetwork extends Construct implements FunctionNetwork {
     super(scope, id);
     if (!Number.isInteger(props.natGateways) || props.natGateways < 1 || props.natGateways > 3) {
       throw new Error(`EgressNetwork: natGateways must be an integer from 1 to 3, got ${props.natGateways}.`);
+    }
+    // One NAT gateway per AZ: an address without a gateway would be registered at Bridge for nothing.
+    const zones = Stack.of(this).availabilityZones.length;
+    if (props.natGateways > zones) {
+      throw new Error(
+        `EgressNetwork: natGateways ${props.natGateways} needs as many Availability Zones, but this stack sees ${zones}` +
+          ' (an environment-agnostic stack sees 2: give the stack an account and region for more).',
+      );
     }
     // Created here, not by the VPC, so the addresses Bridge knows survive a change of the NAT gateways.
     this.elasticIps = Array.from({ length: props.natGateways }, (_, index) => {

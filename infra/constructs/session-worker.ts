@@ -11,6 +11,7 @@ import { grantSecretValue } from './bridge-secrets';
 import { grantPasswordKey, grantTableItems } from './data';
 import type { FunctionNetwork } from './egress-network';
 import { ServiceFunction, type LogSettings } from './service-function';
+import { VISIBILITY_TIMEOUT_FACTOR } from './webhook-ingress';
 
 export interface SessionWorkerProps {
   readonly queue: Queue;
@@ -63,6 +64,7 @@ export class SessionWorker extends Construct {
         BRIDGE_CREDENTIALS_SECRET_ID: props.bridgeCredentialsSecret.secretArn,
         PASSWORD_TTL_SECONDS: String(props.passwordTtlSeconds),
         MAX_RECEIVE_COUNT: String(props.maxReceiveCount),
+        QUEUE_VISIBILITY_TIMEOUT_SECONDS: String(props.timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
       },
       ...props.logging,
       ...(props.network ? { network: props.network } : {}),

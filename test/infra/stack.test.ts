@@ -142,6 +142,7 @@ describe('functions', () => {
         'BRIDGE_CREDENTIALS_SECRET_ID',
         'PASSWORD_TTL_SECONDS',
         'MAX_RECEIVE_COUNT',
+        'QUEUE_VISIBILITY_TIMEOUT_SECONDS',
       ],
     ],
     ['reveal-api', ['TABLE_NAME', 'PASSWORD_KEY_ARN', 'BRIDGE_API_URL', 'BRIDGE_CREDENTIALS_SECRET_ID', 'PASSWORD_TTL_SECONDS']],
@@ -179,6 +180,7 @@ describe('functions', () => {
         BRIDGE_CREDENTIALS_SECRET_ID: { Ref: expect.stringContaining('BridgeCredentialsSecret') },
         PASSWORD_TTL_SECONDS: '1800',
         MAX_RECEIVE_COUNT: '5',
+        QUEUE_VISIBILITY_TIMEOUT_SECONDS: String(template.toJSON().Resources[queueId()].Properties.VisibilityTimeout),
       }),
     );
   });

@@ -173,6 +173,7 @@ describe('context', () => {
     template.hasResourceProperties('AWS::Lambda::EventSourceMapping', { BatchSize: 2, ScalingConfig: { MaximumConcurrency: 3 } });
     const [, queue] = resourcesOf(template, 'AWS::SQS::Queue').find(([id]) => id.includes('GuidanceEventsQueue'))!;
     expect(queue.Properties.VisibilityTimeout).toBe(360);
+    expect(envOf(template, 'session-worker').QUEUE_VISIBILITY_TIMEOUT_SECONDS).toBe('360'); // what the worker compares a Retry-After with
     expect(queue.Properties.RedrivePolicy.maxReceiveCount).toBe(7);
   });
 
@@ -235,6 +236,10 @@ describe('egress network by stage and context', () => {
     for (const [, eip] of eips) expect(eip.DeletionPolicy).toBe('Retain');
     expect(resourcesOf(template, 'AWS::EC2::NatGateway')).toHaveLength(2);
     template.hasOutput('BridgeEgressIps', { Value: { 'Fn::Join': [',', eips.map(([id]) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))] } });
+  });
+
+  it('refuses more NAT gateways than the stack has Availability Zones (an address no gateway uses)', () => {
+    expect(() => synth({ natGateways: 3 })).toThrow('natGateways 3 needs as many Availability Zones, but this stack sees 2');
   });
 
   it('builds no VPC with natGateways 0: every function uses Lambda network, and no egress output', () => {

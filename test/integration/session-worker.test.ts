@@ -384,6 +384,8 @@ describe("Bridge's Retry-After beyond what the client waits", () => {
       passwordTtlSeconds: world.passwordTtlSeconds,
       maxReceiveCount: 5,
       logger: world.logger,
+      queueVisibilityTimeoutSeconds: 180,
+      random: () => 0.5,
       deferrer: {
         defer: async (record, seconds) => {
           if (failDefer) throw new Error('AccessDenied');
@@ -396,9 +398,9 @@ describe("Bridge's Retry-After beyond what the client waits", () => {
   const throttled = (retryAfterMs: number) => TransientFailure.withRetryAfter(new TransientFailure('bridge_429', 'Bridge answered 429.'), retryAfterMs);
   const body = () => JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now()));
 
-  it('defers the message by the Retry-After (whole seconds, at most 15 minutes) and retries it', async () => {
+  it('defers the message by a Retry-After longer than the visibility timeout (plus jitter, at most 15 minutes) and retries it', async () => {
     const deferrals: { messageId: string; seconds: number }[] = [];
-    world.bridge.failures.push(throttled(120_500), throttled(7_200_000));
+    world.bridge.failures.push(throttled(600_000), throttled(7_200_000));
     const first = sqsRecord(body());
     const second = sqsRecord(body(), 2);
 
@@ -406,14 +408,24 @@ describe("Bridge's Retry-After beyond what the client waits", () => {
 
     expect(answers.map((answer) => answer.batchItemFailures.length)).toEqual([1, 1]);
     expect(deferrals).toEqual([
-      { messageId: first.messageId, seconds: 121 },
+      { messageId: first.messageId, seconds: 630 }, // 600 s + 5 % jitter (random pinned at 0.5)
       { messageId: second.messageId, seconds: 900 },
     ]);
   });
 
+  it('never shortens the queue’s own wait: a Retry-After within the visibility timeout is not deferred', async () => {
+    const deferrals: { messageId: string; seconds: number }[] = [];
+    world.bridge.failures.push(throttled(5_000), throttled(170_000));
+
+    await workerWithDeferrer(deferrals)(sqsRecord(body()));
+    await workerWithDeferrer(deferrals)(sqsRecord(body(), 2));
+
+    expect(deferrals).toEqual([]);
+  });
+
   it('does not defer a failure without a Retry-After, nor one on the last receive (dead-lettered instead)', async () => {
     const deferrals: { messageId: string; seconds: number }[] = [];
-    world.bridge.failures.push(new TransientFailure('bridge_503', 'Bridge answered 503.'), throttled(60_000));
+    world.bridge.failures.push(new TransientFailure('bridge_503', 'Bridge answered 503.'), throttled(600_000));
 
     await workerWithDeferrer(deferrals)(sqsRecord(body()));
     await workerWithDeferrer(deferrals)(sqsRecord(body(), 5));
@@ -423,7 +435,7 @@ describe("Bridge's Retry-After beyond what the client waits", () => {
   });
 
   it('still retries when the deferral itself fails (the visibility timeout applies)', async () => {
-    world.bridge.failures.push(throttled(60_000));
+    world.bridge.failures.push(throttled(600_000));
     const record = sqsRecord(body());
 
     const answer = await workerWithDeferrer([], true)(record);
