@@ -1,5 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
-import { createWorkerHandler } from '../../functions/session-worker/app';
+import { createWorkerHandler, type WorkerDeps } from '../../functions/session-worker/app';
 import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
 import { eraseUser, registerUser } from '../../shared/domain/manage-users';
@@ -13,8 +13,9 @@ import { ALICE, BOB, COMPANY, createWorld, type World } from '../fixtures/world'
 
 let world: World;
 
-function workerFor(w: World, metrics?: RecordingMetrics) {
-  const handler = createWorkerHandler({
+/** The worker's dependencies over the world's real adapters (dynalite, local cipher, outbox). */
+function workerDeps(w: World): WorkerDeps {
+  return {
     users: w.users,
     store: w.store,
     bridge: w.bridge,
@@ -26,8 +27,11 @@ function workerFor(w: World, metrics?: RecordingMetrics) {
     passwordTtlSeconds: w.passwordTtlSeconds,
     maxReceiveCount: w.queue.maxReceiveCount,
     logger: w.logger,
-    ...(metrics ? { metrics } : {}),
-  });
+  };
+}
+
+function workerFor(w: World, metrics?: RecordingMetrics) {
+  const handler = createWorkerHandler({ ...workerDeps(w), ...(metrics ? { metrics } : {}) });
   return (event: Parameters<typeof handler>[0]) => handler(event, lambdaContext('session-worker', 30_000));
 }
 
@@ -336,19 +340,7 @@ describe('a worker that dies between claiming and publishing the notification', 
         return publishes === 1 ? new Promise<void>(() => undefined) : world.outbox.publish(...args); // the first invocation times out here
       },
     };
-    const handler = createWorkerHandler({
-      users: world.users,
-      store: world.store,
-      bridge: world.bridge,
-      cipher: world.cipher,
-      clock: world.clock,
-      notifier: hangsOnFirstPublish,
-      deadLetters: world.queue,
-      idempotencyStore: idempotencyStore(world.dynamo.client, world.dynamo.tableName),
-      passwordTtlSeconds: world.passwordTtlSeconds,
-      maxReceiveCount: 5,
-      logger: world.logger,
-    });
+    const handler = createWorkerHandler({ ...workerDeps(world), notifier: hangsOnFirstPublish, maxReceiveCount: 5 });
     const invoke = (receive: number) => handler(sqsEvent(sqsRecord(body, receive)), lambdaContext('session-worker', 300));
 
     const started = Date.now();
@@ -373,17 +365,8 @@ describe('a worker that dies between claiming and publishing the notification', 
 describe("Bridge's Retry-After beyond what the client waits", () => {
   function workerWithDeferrer(deferrals: { messageId: string; seconds: number }[], failDefer = false) {
     const handler = createWorkerHandler({
-      users: world.users,
-      store: world.store,
-      bridge: world.bridge,
-      cipher: world.cipher,
-      clock: world.clock,
-      notifier: world.outbox,
-      deadLetters: world.queue,
-      idempotencyStore: idempotencyStore(world.dynamo.client, world.dynamo.tableName),
-      passwordTtlSeconds: world.passwordTtlSeconds,
+      ...workerDeps(world),
       maxReceiveCount: 5,
-      logger: world.logger,
       queueVisibilityTimeoutSeconds: 180,
       random: () => 0.5,
       deferrer: {
