@@ -25,7 +25,7 @@ export interface BridgeAttempt {
   readonly latencyMs: number;
 }
 
-type Attempt = { ok: true; session: BridgeGuidanceSession } | { ok: false; failure: PermanentFailure | TransientFailure; retryAfterMs?: number };
+type Attempt = { ok: true; session: BridgeGuidanceSession } | { ok: false; failure: PermanentFailure | TransientFailure };
 
 /**
  * Bridge's guidance-session endpoint over HTTPS. 400/401/403 (and other 4xx) are permanent;
@@ -67,12 +67,11 @@ export class FetchBridgeClient implements BridgeClient {
     for (let attempt = 1; ; attempt += 1) {
       const result = await this.attempt(init);
       if (result.ok) return result.session;
-      const { failure, retryAfterMs } = result;
+      const { failure } = result;
       if (failure instanceof PermanentFailure || attempt >= this.retry.maxAttempts) throw failure;
-      // Too long to wait here: the worker defers the message by that much instead.
-      if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs) {
-        throw failure instanceof TransientFailure ? TransientFailure.withRetryAfter(failure, retryAfterMs) : failure;
-      }
+      const { retryAfterMs } = failure;
+      // Too long to wait here: the failure carries it, and the worker defers the message that long.
+      if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs) throw failure;
       await this.sleep(Math.max(retryAfterMs ?? 0, backoffDelayMs(attempt, this.retry, this.random)));
     }
   }
@@ -96,8 +95,7 @@ export class FetchBridgeClient implements BridgeClient {
     const status = response.status;
     if (status === 408 || status === 429 || status >= 500) {
       const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), Date.now());
-      const failure = new TransientFailure(`bridge_${status}`, `Bridge answered ${status}.`);
-      return retryAfterMs === undefined ? { ok: false, failure } : { ok: false, failure, retryAfterMs };
+      return { ok: false, failure: new TransientFailure(`bridge_${status}`, `Bridge answered ${status}.`, { retryAfterMs }) };
     }
     return { ok: false, failure: new PermanentFailure(permanentReason(status), `Bridge answered ${status}.`) };
   }

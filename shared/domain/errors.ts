@@ -51,11 +51,10 @@ export class PermanentFailure extends ProcessingFailure {
 export class TransientFailure extends ProcessingFailure {
   override readonly name = 'TransientFailure';
   /** How long the other side asked us to wait (its Retry-After), when it said. */
-  retryAfterMs?: number;
+  readonly retryAfterMs?: number;
 
-  static withRetryAfter(failure: TransientFailure, retryAfterMs: number): TransientFailure {
-    const deferred = new TransientFailure(failure.reason, failure.message, { cause: failure.cause });
-    deferred.retryAfterMs = retryAfterMs;
-    return deferred;
+  constructor(reason: string, message: string, options?: ErrorOptions & { retryAfterMs?: number }) {
+    super(reason, message, options);
+    if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
   }
 }

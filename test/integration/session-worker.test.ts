@@ -378,7 +378,7 @@ describe("Bridge's Retry-After beyond what the client waits", () => {
     });
     return (record: ReturnType<typeof sqsRecord>) => handler(sqsEvent(record), lambdaContext('session-worker', 30_000));
   }
-  const throttled = (retryAfterMs: number) => TransientFailure.withRetryAfter(new TransientFailure('bridge_429', 'Bridge answered 429.'), retryAfterMs);
+  const throttled = (retryAfterMs: number) => new TransientFailure('bridge_429', 'Bridge answered 429.', { retryAfterMs });
   const body = () => JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now()));
 
   it('defers the message by a Retry-After longer than the visibility timeout (plus jitter, at most 15 minutes) and retries it', async () => {
