@@ -24,6 +24,8 @@ const config: Config = {
     project('infra', { testTimeout: 120_000 }),
     project('integration', { testTimeout: 30_000 }),
     project('e2e', { testTimeout: 60_000 }),
+    // Minutes-long runs (real expiry waits, bursts): `npm run test:slow`, run by CI after `npm test`.
+    project('slow', { testTimeout: 300_000 }),
   ],
 };
 
