@@ -3,7 +3,7 @@ import { PASSWORD_MAX_TTL_SECONDS } from '../shared/domain/limits';
 
 type Env = Record<string, string | undefined>;
 
-/** The laptop stack's settings (CONTRACT.md, "Local stack"); a bad value stops the start with its name. */
+/** The laptop stack's settings (docs/contract.md, "Local stack"); a bad value stops the start with its name. */
 export interface LocalConfig {
   readonly port: number;
   readonly webhookSecrets: readonly string[];
