@@ -1,5 +1,6 @@
 import { App, Validations, type AppProps } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
+import { cdkJsonFeatureFlags } from './feature-flags';
 import { assertKnownContextKeys, ContextError, readConfig, type RelayConfig } from './config';
 import { GuidanceRelayStack } from './guidance-relay-stack';
 
@@ -20,7 +21,7 @@ export interface BuildAppOptions extends AppProps {
  */
 export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   const { nag = true, ...appProps } = options;
-  const app = new App(appProps);
+  const app = new App({ ...appProps, context: { ...cdkJsonFeatureFlags(), ...appProps.context } });
   assertKnownContextKeys(Object.keys(app.node.getAllContext() as Record<string, unknown>));
   const config = readConfig((key) => app.node.tryGetContext(key));
   const stack = new GuidanceRelayStack(app, `GuidanceRelay-${config.stage}`, {
