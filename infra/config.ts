@@ -6,10 +6,10 @@
  *
  * | context key                   | default                                              | allowed values / meaning |
  * | ----------------------------- | ---------------------------------------------------- | ------------------------ |
- * | `stage`                       | `dev`                                                | `dev` or `prod`. prod: table, KMS keys, secrets, user pool and logs are RETAINed, table deletion protection on, logs kept 3 months. dev: everything is destroyed with the stack, logs kept 1 week |
+ * | `stage`                       | `dev`                                                | `dev` or `prod`. prod: table, KMS keys, secrets, user pool, Elastic IPs and logs are retained on delete and replacement but removed when their first create rolls back (RETAIN_ON_UPDATE_OR_DELETE), logs kept 3 months. dev: everything is destroyed with the stack, logs kept 1 week |
  * | `bridgeSourceIps`             | `63.32.31.5,52.215.247.62,34.249.92.209`             | IPv4 addresses allowed to call `POST /webhooks/bridge`; an empty list turns the check off |
- * | `webhookSecretName`           | `guidance-relay/<stage>/bridge-webhook`              | name of the Secrets Manager secret the stack creates for the webhook signing secret(s), comma-separated during a rotation |
- * | `bridgeCredentialsSecretName` | `guidance-relay/<stage>/bridge-credentials`          | name of the secret the stack creates for Bridge's `{"clientId","clientSecret"}` |
+ * | `webhookSecretName`           | unset: CloudFormation generates a name               | name of the Secrets Manager secret the stack creates for the webhook signing secret(s), comma-separated during a rotation. A fixed name blocks re-creating a prod stack while the retained secret exists |
+ * | `bridgeCredentialsSecretName` | unset: CloudFormation generates a name               | name of the secret the stack creates for Bridge's `{"clientId","clientSecret"}` (same caveat) |
  * | `bridgeApiUrl`                | `https://api.bridgeapi.io`                           | Bridge API base URL; must be `https://` |
  * | `passwordTtlSeconds`          | `1800`                                               | 60 to 1800: how long a stored session password lives |
  * | `webhookMaxAgeSeconds`        | `259200` (3 days)                                    | 60 to 604800 (7 days, well inside the 15-day deduplication memory): older signed events are answered `stale` and not queued |
@@ -20,13 +20,14 @@
  * | `jwtIssuer`, `jwtAudience`    | unset: a Cognito user pool and app client are created | both or neither: the OIDC issuer URL (`https://`) and the audience (client id) the reveal API's JWT authorizer accepts |
  * | `notificationEmail`           | unset                                                | e-mail address subscribed to the `guidance.ready` topic |
  * | `notificationHttpsUrl`        | unset                                                | `https://` endpoint subscribed to the topic |
- * | `notificationQueueArn`        | unset                                                | SQS queue ARN subscribed to the topic with raw message delivery |
+ * | `notificationQueueArn`        | unset                                                | SQS standard queue ARN (not `.fifo`) subscribed to the topic with raw message delivery |
  * | `natGateways`                 | `1` (dev), `2` (prod)                                | 0 to 3: NAT gateways, each with a fixed Elastic IP, for the functions that call Bridge (worker, reveal API); register the `BridgeEgressIps` output at Bridge. 0: no VPC, Lambda's changing addresses, only if Bridge does not restrict your client by IP |
  * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
  */
+import { DEPLOYMENT_CONTEXT_KEYS } from './deployment-keys';
 import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
 
 export type Stage = 'dev' | 'prod';
@@ -53,8 +54,9 @@ export interface NotificationSettings {
 export interface RelayConfig {
   readonly stage: Stage;
   readonly bridgeSourceIps: readonly string[];
-  readonly webhookSecretName: string;
-  readonly bridgeCredentialsSecretName: string;
+  /** Unset: CloudFormation generates the name (nothing blocks re-creating the stack). */
+  readonly webhookSecretName?: string;
+  readonly bridgeCredentialsSecretName?: string;
   readonly bridgeApiUrl: string;
   readonly passwordTtlSeconds: number;
   readonly webhookMaxAgeSeconds: number;
@@ -89,6 +91,7 @@ const IPV4_OCTET = '(25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)';
 const IPV4 = new RegExp(`^${IPV4_OCTET}(\\.${IPV4_OCTET}){3}$`);
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SQS_ARN = /^arn:aws[a-z-]*:sqs:[a-z0-9-]+:\d{12}:[A-Za-z0-9_-]{1,80}(\.fifo)?$/;
+const FIFO_QUEUE_ARN = /\.fifo$/;
 const SECRET_NAME = /^[A-Za-z0-9/_+=.@-]{1,512}$/;
 
 /** Validates the context and applies defaults; throws a `ContextError` naming the first bad key. */
@@ -100,12 +103,8 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
   return {
     stage,
     bridgeSourceIps: readIpList('bridgeSourceIps', get('bridgeSourceIps')),
-    webhookSecretName: readSecretName('webhookSecretName', get('webhookSecretName'), `guidance-relay/${stage}/bridge-webhook`),
-    bridgeCredentialsSecretName: readSecretName(
-      'bridgeCredentialsSecretName',
-      get('bridgeCredentialsSecretName'),
-      `guidance-relay/${stage}/bridge-credentials`,
-    ),
+    ...optionalSecretName('webhookSecretName', get('webhookSecretName')),
+    ...optionalSecretName('bridgeCredentialsSecretName', get('bridgeCredentialsSecretName')),
     // No trailing slash: the functions append their own paths.
     bridgeApiUrl: (readHttpsUrl('bridgeApiUrl', get('bridgeApiUrl')) ?? DEFAULT_BRIDGE_API_URL).replace(/\/+$/, ''),
     passwordTtlSeconds: readInteger('passwordTtlSeconds', get('passwordTtlSeconds'), PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, PASSWORD_MAX_TTL_SECONDS),
@@ -142,6 +141,7 @@ export const CONTEXT_KEYS = [
   'notificationHttpsUrl',
   'notificationQueueArn',
   'alarmEmail',
+  ...DEPLOYMENT_CONTEXT_KEYS,
 ] as const;
 
 // Plain keys the CDK CLI itself reads from cdk.json / cdk.context.json.
@@ -197,12 +197,13 @@ function readHttpsUrl(key: string, value: unknown): string | undefined {
   return raw;
 }
 
-function readSecretName(key: string, value: unknown, fallback: string): string {
-  const name = readString(key, value) ?? fallback;
+function optionalSecretName(key: 'webhookSecretName' | 'bridgeCredentialsSecretName', value: unknown): Partial<Record<typeof key, string>> {
+  const name = readString(key, value);
+  if (name === undefined) return {};
   if (!SECRET_NAME.test(name)) {
     throw new ContextError(key, `must be a Secrets Manager name (letters, digits and /_+=.@-), got ${JSON.stringify(name)}.`);
   }
-  return name;
+  return { [key]: name };
 }
 
 function readIpList(key: string, value: unknown): readonly string[] {
@@ -239,6 +240,9 @@ function readNotifications(get: ContextReader): NotificationSettings {
   const queueArn = readString('notificationQueueArn', get('notificationQueueArn'));
   if (queueArn !== undefined && !SQS_ARN.test(queueArn)) {
     throw new ContextError('notificationQueueArn', `${JSON.stringify(queueArn)} is not an SQS queue ARN.`);
+  }
+  if (queueArn !== undefined && FIFO_QUEUE_ARN.test(queueArn)) {
+    throw new ContextError('notificationQueueArn', `${JSON.stringify(queueArn)} is a FIFO queue; SNS delivers a standard topic only to standard queues.`);
   }
   return {
     ...(email !== undefined ? { email } : {}),

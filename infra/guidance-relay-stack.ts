@@ -13,6 +13,8 @@ import { Notifications } from './constructs/notifications';
 import { RevealApi } from './constructs/reveal-api';
 import { SessionWorker } from './constructs/session-worker';
 import { WebhookIngress } from './constructs/webhook-ingress';
+import { ApiCustomDomain } from './constructs/custom-domain';
+import { availabilityZoneIdsFor, readDeploymentConfig, type DeploymentConfig } from './deployment-config';
 
 /** What a stage changes: prod keeps its data and logs and pages sooner, dev cleans up after itself. */
 export interface StagePolicy {
@@ -36,16 +38,21 @@ export const ALARM_THRESHOLDS: Readonly<Record<Stage, AlarmThresholds>> = {
 export function stagePolicy(stage: Stage): StagePolicy {
   const kept = stage === 'prod';
   return {
-    removalPolicy: kept ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
-    deletionProtection: kept,
+    // Kept on delete and replacement, but removed when the create that made them rolls back: a
+    // failed first deploy leaves nothing behind to block a retry or strand Elastic IPs.
+    removalPolicy: kept ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY,
+    // Off by default: a table or user pool under deletion protection cannot be rolled back (context `deletionProtection`).
+    deletionProtection: false,
     logRetention: kept ? RetentionDays.THREE_MONTHS : RetentionDays.ONE_WEEK,
-    logRemovalPolicy: kept ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
+    logRemovalPolicy: kept ? RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE : RemovalPolicy.DESTROY,
     alarmThresholds: ALARM_THRESHOLDS[stage],
   };
 }
 
 export interface GuidanceRelayStackProps extends StackProps {
   readonly config: RelayConfig;
+  /** Environment, names and addresses. @default every deployment key unset */
+  readonly deployment?: DeploymentConfig;
 }
 
 /**
@@ -65,18 +72,24 @@ export class GuidanceRelayStack extends Stack {
   /** Absent when `natGateways` is 0. */
   readonly network?: EgressNetwork;
   readonly monitoring: Monitoring;
+  readonly deployment: DeploymentConfig;
+  /** Present with context `domainName` + `certificateArn`. */
+  readonly customDomain?: ApiCustomDomain;
 
   constructor(scope: Construct, id: string, props: GuidanceRelayStackProps) {
     super(scope, id, props);
     const { config } = props;
     this.config = config;
-    const policy = stagePolicy(config.stage);
+    const deployment = props.deployment ?? readDeploymentConfig(() => undefined);
+    this.deployment = deployment;
+    const policy = { ...stagePolicy(config.stage), deletionProtection: deployment.deletionProtection };
     const { dataKey, passwordKey } = createKeys(this, policy);
     const logging = { logRetention: policy.logRetention, logRemovalPolicy: policy.logRemovalPolicy, logEncryptionKey: dataKey };
     const table = createGuidanceTable(this, dataKey, policy);
     const secrets = createBridgeSecrets(this, { ...config, removalPolicy: policy.removalPolicy });
 
-    if (config.natGateways > 0) this.network = new EgressNetwork(this, 'EgressNetwork', { natGateways: config.natGateways, removalPolicy: policy.removalPolicy, logging });
+    const availabilityZoneIds = availabilityZoneIdsFor({ ...deployment, region: this.region }, config.natGateways);
+    if (config.natGateways > 0) this.network = new EgressNetwork(this, 'EgressNetwork', { natGateways: config.natGateways, removalPolicy: policy.removalPolicy, logging, ...(availabilityZoneIds ? { availabilityZoneIds } : {}) });
     const network = this.network ? { network: this.network } : {};
 
     this.api = new RelayHttpApi(this, 'HttpApi', logging);
@@ -113,6 +126,7 @@ export class GuidanceRelayStack extends Stack {
       this.userPool = new AppUserPool(this, 'AppUserPool', {
         removalPolicy: policy.removalPolicy,
         deletionProtection: policy.deletionProtection,
+        ...(deployment.userPoolSes ? { ses: deployment.userPoolSes } : {}),
       });
       jwt = this.userPool.jwt;
     }
@@ -136,6 +150,8 @@ export class GuidanceRelayStack extends Stack {
       queue: this.ingress.queue,
       deadLetterQueue: this.ingress.deadLetterQueue,
       apiStage: this.api.stage,
+      runbookBaseUrl: deployment.runbookBaseUrl,
+      notifications: { topic: this.notifications.topic, expectSubscribers: !deployment.noNotifications },
       functions: {
         webhook: this.ingress.handler.function,
         worker: this.worker.handler.function,
@@ -144,12 +160,19 @@ export class GuidanceRelayStack extends Stack {
       },
     });
 
+    if (deployment.customDomain) this.customDomain = new ApiCustomDomain(this, 'CustomDomain', { ...deployment.customDomain, api: this.api.api, stage: this.api.stage });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
-    new CfnOutput(this, 'WebhookUrl', { value: `${this.api.endpoint}/webhooks/bridge`, description: 'Give this URL to Bridge' });
+    new CfnOutput(this, 'WebhookUrl', { value: `${this.customDomain?.url ?? this.api.endpoint}/webhooks/bridge`, description: 'Give this URL to Bridge' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: this.ingress.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingress.deadLetterQueue.queueUrl });
-    new CfnOutput(this, 'TopicArn', { value: this.notifications.topic.topicArn });
+    new CfnOutput(this, 'TopicArn', {
+      value: this.notifications.topic.topicArn,
+      description: deployment.noNotifications
+        ? 'guidance.ready topic, deployed with notifications=none: nobody is told; apps learn of a ready guidance by calling GET /guidance'
+        : 'guidance.ready topic: subscribe the service that tells users (push, e-mail, queue)',
+    });
     new CfnOutput(this, 'AlarmTopicArn', { value: this.monitoring.topic.topicArn, description: 'Subscribe the on-call pager or e-mail here' });
     new CfnOutput(this, 'DashboardUrl', {
       value: `https://${this.region}.console.aws.amazon.com/cloudwatch/home?region=${this.region}#dashboards:name=${this.monitoring.dashboard.dashboardName}`,

@@ -1,6 +1,8 @@
-import { Aws, Duration, type RemovalPolicy } from 'aws-cdk-lib';
+import { Aws, Duration, Stack, Token, type RemovalPolicy } from 'aws-cdk-lib';
 import {
   AccountRecovery,
+  type CfnUserPool,
+  UserPoolEmail,
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
@@ -9,10 +11,16 @@ import {
 } from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import type { JwtSettings } from '../config';
+import type { UserPoolSes } from '../deployment-config';
 
 export interface AppUserPoolProps {
   readonly removalPolicy: RemovalPolicy;
   readonly deletionProtection: boolean;
+  /**
+   * Send the pool's e-mails (invitations, codes) through SES. @default Cognito's own sender, limited
+   * to 50 e-mails a day per account and region, from no-reply@verificationemail.com
+   */
+  readonly ses?: UserPoolSes;
 }
 
 /**
@@ -46,7 +54,12 @@ export class AppUserPool extends Construct {
       accountRecovery: AccountRecovery.EMAIL_ONLY,
       deletionProtection: props.deletionProtection,
       removalPolicy: props.removalPolicy,
+      ...(props.ses ? { email: sesEmail(this, props.ses) } : {}),
     });
+    if (props.ses?.identityArn !== undefined) {
+      const cfn = this.userPool.node.defaultChild as CfnUserPool;
+      cfn.addPropertyOverride('EmailConfiguration.SourceArn', props.ses.identityArn);
+    }
     this.client = this.userPool.addClient('AppClient', {
       generateSecret: false,
       authFlows: { userSrp: true },
@@ -62,4 +75,10 @@ export class AppUserPool extends Construct {
       audience: this.client.userPoolClientId,
     };
   }
+}
+
+/** The SES sender; in a region-agnostic stack the identity is looked for in the region it is deployed to. */
+function sesEmail(scope: Construct, ses: UserPoolSes): UserPoolEmail {
+  const regionUnknown = Token.isUnresolved(Stack.of(scope).region);
+  return UserPoolEmail.withSES({ fromEmail: ses.fromEmail, ...(regionUnknown ? { sesRegion: Aws.REGION } : {}) });
 }

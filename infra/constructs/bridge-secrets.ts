@@ -4,8 +4,9 @@ import { Secret, type ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { Construct } from 'constructs';
 
 export interface BridgeSecretsOptions {
-  readonly webhookSecretName: string;
-  readonly bridgeCredentialsSecretName: string;
+  /** @default a name CloudFormation generates (nothing blocks re-creating the stack while a retained secret exists) */
+  readonly webhookSecretName?: string;
+  readonly bridgeCredentialsSecretName?: string;
   readonly removalPolicy: RemovalPolicy;
 }
 
@@ -26,13 +27,13 @@ const ROTATION_REASON =
  */
 export function createBridgeSecrets(scope: Construct, options: BridgeSecretsOptions): BridgeSecrets {
   const webhookSecret = new Secret(scope, 'BridgeWebhookSecret', {
-    secretName: options.webhookSecretName,
+    ...(options.webhookSecretName !== undefined ? { secretName: options.webhookSecretName } : {}),
     description: "guidance-relay: Bridge webhook signing secret(s), comma-separated during a rotation",
     generateSecretString: { passwordLength: 48, excludePunctuation: true },
     removalPolicy: options.removalPolicy,
   });
   const credentialsSecret = new Secret(scope, 'BridgeCredentialsSecret', {
-    secretName: options.bridgeCredentialsSecretName,
+    ...(options.bridgeCredentialsSecretName !== undefined ? { secretName: options.bridgeCredentialsSecretName } : {}),
     description: 'guidance-relay: Bridge API client id and client secret (JSON)',
     generateSecretString: {
       secretStringTemplate: JSON.stringify({ clientId: 'change-me' }),

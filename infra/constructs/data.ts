@@ -27,7 +27,7 @@ export function createKeys(scope: Construct, options: StatefulOptions): RelayKey
     enableKeyRotation: true,
     removalPolicy: options.removalPolicy,
     // A retained key may be needed to read backups; a dev key goes sooner.
-    pendingWindow: Duration.days(options.removalPolicy === RemovalPolicy.RETAIN ? 30 : 7),
+    pendingWindow: Duration.days(options.removalPolicy === RemovalPolicy.DESTROY ? 7 : 30),
   };
   const dataKey = new Key(scope, 'DataKey', { ...keyDefaults, description: 'guidance-relay: DynamoDB table, SNS topic and log group encryption' });
   allowLogGroupsOfThisAccount(dataKey);

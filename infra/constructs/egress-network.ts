@@ -1,6 +1,8 @@
 import { Fn, Stack, type RemovalPolicy } from 'aws-cdk-lib';
 import {
   CfnEIP,
+  type CfnSubnet,
+  type ISubnet,
   FlowLogDestination,
   FlowLogTrafficType,
   GatewayVpcEndpointAwsService,
@@ -21,6 +23,11 @@ export interface EgressNetworkProps {
   /** Of the Elastic IPs: prod keeps the addresses Bridge knows even if the stack goes. */
   readonly removalPolicy: RemovalPolicy;
   readonly logging: LogSettings;
+  /**
+   * Places the subnets by Availability Zone id (`use1-az1`: the same zone in every account), e.g. to
+   * avoid a zone Lambda does not support. @default the region's first zones by name
+   */
+  readonly availabilityZoneIds?: readonly string[];
 }
 
 /** Where a function that calls Bridge runs: private subnets and a security group that only reaches out on 443. */
@@ -47,7 +54,11 @@ export class EgressNetwork extends Construct implements FunctionNetwork {
       throw new Error(`EgressNetwork: natGateways must be an integer from 1 to 3, got ${props.natGateways}.`);
     }
     // One NAT gateway per AZ: an address without a gateway would be registered at Bridge for nothing.
-    const zones = Stack.of(this).availabilityZones.length;
+    const zoneIds = props.availabilityZoneIds;
+    const zones = zoneIds?.length ?? Stack.of(this).availabilityZones.length;
+    if (zoneIds !== undefined && (zoneIds.length < 2 || new Set(zoneIds).size !== zoneIds.length)) {
+      throw new Error(`EgressNetwork: availabilityZoneIds must list at least 2 distinct zones, got ${zoneIds.join(', ')}.`);
+    }
     if (props.natGateways > zones) {
       throw new Error(
         `EgressNetwork: natGateways ${props.natGateways} needs as many Availability Zones, but this stack sees ${zones}` +
@@ -67,7 +78,8 @@ export class EgressNetwork extends Construct implements FunctionNetwork {
       ...(props.logging.logEncryptionKey ? { encryptionKey: props.logging.logEncryptionKey } : {}),
     });
     this.vpc = new Vpc(this, 'Vpc', {
-      maxAzs: Math.max(2, props.natGateways),
+      // By id: one placeholder zone per id here, replaced by the id on each subnet below.
+      ...(zoneIds !== undefined ? { availabilityZones: zoneIds.map((_, index) => Fn.select(index, Fn.getAzs())) } : { maxAzs: Math.max(2, props.natGateways) }),
       natGateways: props.natGateways,
       natGatewayProvider: NatProvider.gateway({ eipAllocationIds: this.elasticIps.map((eip) => eip.attrAllocationId) }),
       subnetConfiguration: [
@@ -79,6 +91,7 @@ export class EgressNetwork extends Construct implements FunctionNetwork {
       // Nothing uses the default security group; closing it would add a custom-resource Lambda.
       restrictDefaultSecurityGroup: false,
     });
+    if (zoneIds !== undefined) placeSubnetsByZoneId([...this.vpc.publicSubnets, ...this.vpc.privateSubnets], zoneIds);
     this.securityGroup = new SecurityGroup(this, 'FunctionsSecurityGroup', {
       vpc: this.vpc,
       description: 'Functions that call Bridge: no inbound, outbound HTTPS only',
@@ -90,5 +103,18 @@ export class EgressNetwork extends Construct implements FunctionNetwork {
   /** The addresses to register at Bridge, comma-separated. */
   get egressIps(): string {
     return Fn.join(',', this.elasticIps.map((eip) => eip.attrPublicIp));
+  }
+}
+
+/** Subnets come in AZ order within each group: the n-th of a group goes to the n-th id. */
+function placeSubnetsByZoneId(subnets: readonly ISubnet[], zoneIds: readonly string[]): void {
+  const seen = new Map<string, number>();
+  for (const subnet of subnets) {
+    const group = subnet.node.id.replace(/Subnet\d+$/, '');
+    const index = seen.get(group) ?? 0;
+    seen.set(group, index + 1);
+    const cfn = subnet.node.defaultChild as CfnSubnet;
+    cfn.availabilityZone = undefined;
+    cfn.availabilityZoneId = zoneIds[index];
   }
 }

@@ -21,7 +21,7 @@
  * add the function's own `AWS/Lambda` `Errors` to the 5xx outcomes.
  *
  * Alarms: one per `RUNBOOK_SLUGS` entry, named `<stack>-<slug>`, each notifying the alarm topic on
- * ALARM and OK, its description ending in `See README.md#runbook-<slug>`; missing data is "not
+ * ALARM and OK, its description ending in `Runbook: <runbookBaseUrl>#runbook-<slug>`; missing data is "not
  * breaching", since these metrics exist only when something happens. Stage thresholds:
  * `ALARM_THRESHOLDS` in guidance-relay-stack.ts.
  */
@@ -34,7 +34,10 @@ import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import type { Topic } from 'aws-cdk-lib/aws-sns';
 import type { IQueue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_RUNBOOK_BASE_URL } from '../deployment-config';
 import { AlarmTopic } from './alarm-topic';
+import { runbookUrl } from './runbook-url';
+import { NotificationAlarms, type NotificationAlarmsProps } from './notification-alarms';
 import { createRelayDashboard } from './relay-dashboard';
 import { bridgeFailureRate, bridgeForbiddenCalls, kmsErrors, METRIC_PERIOD, revealServerErrors, webhookServerErrors } from './relay-metrics';
 
@@ -82,7 +85,12 @@ export interface MonitoringProps {
   readonly deadLetterQueue: IQueue;
   readonly apiStage: HttpStage;
   readonly functions: RelayFunctions;
+  /** Page the alarm descriptions link to (`<url>#runbook-<slug>`). @default DEFAULT_RUNBOOK_BASE_URL */
+  readonly runbookBaseUrl?: string;
+  /** The `guidance.ready` topic: alarms on its deliveries (notification-alarms.ts). */
+  readonly notifications?: Pick<NotificationAlarmsProps, 'topic' | 'expectSubscribers'>;
 }
+
 
 /**
  * The operators' view: an encrypted alarm topic, one alarm per runbook entry, and one dashboard
@@ -93,6 +101,7 @@ export class Monitoring extends Construct {
   readonly topic: Topic;
   readonly alarms: Readonly<Record<RunbookSlug, Alarm>>;
   readonly dashboard: Dashboard;
+  readonly notificationAlarms?: NotificationAlarms;
 
   constructor(scope: Construct, id: string, props: MonitoringProps) {
     super(scope, id);
@@ -110,7 +119,7 @@ export class Monitoring extends Construct {
     const alarm = (slug: RunbookSlug, metric: IMetric, threshold: number, meaning: string, comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) => {
       const created = new Alarm(this, `${pascalCase(slug)}Alarm`, {
         alarmName: `${stackName}-${slug}`,
-        alarmDescription: `${meaning} See README.md#runbook-${slug}`,
+        alarmDescription: `${meaning} Runbook: ${runbookUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL, slug)}`,
         metric,
         threshold,
         comparisonOperator: comparison,
@@ -183,9 +192,17 @@ export class Monitoring extends Construct {
       ),
     };
 
+    if (props.notifications) {
+      this.notificationAlarms = new NotificationAlarms(this, 'NotificationAlarms', {
+        ...props.notifications,
+        alarmTopic: this.topic,
+        runbookBaseUrl: props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL,
+      });
+    }
     this.dashboard = createRelayDashboard(this, 'Dashboard', {
       dashboardName: stackName,
       alarms: this.alarms,
+      ...(this.notificationAlarms ? { moreAlarms: this.notificationAlarms.all } : {}),
       queue: props.queue,
       deadLetterQueue: props.deadLetterQueue,
       apiStage: props.apiStage,

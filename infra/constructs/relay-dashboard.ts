@@ -34,6 +34,8 @@ import type { FunctionName } from './service-function';
 export interface RelayDashboardProps {
   readonly dashboardName: string;
   readonly alarms: Readonly<Record<RunbookSlug, Alarm>>;
+  /** More alarms for the status widget (e.g. notification delivery). */
+  readonly moreAlarms?: readonly Alarm[];
   readonly queue: IQueue;
   readonly deadLetterQueue: IQueue;
   readonly apiStage: HttpStage;
@@ -71,14 +73,14 @@ export function createRelayDashboard(scope: Construct, id: string, props: RelayD
       markdown: [
         `### ${props.dashboardName}`,
         'Bridge → **webhook** → queue → **worker** → Bridge → table → SNS → app → **reveal API** (Bridge, KMS).',
-        'Each alarm links its runbook entry: `README.md#runbook-<slug>`. Custom metrics (`GuidanceRelay`): `infra/constructs/monitoring.ts`.',
+        'Each alarm links its runbook entry (`#runbook-<slug>`). Custom metrics (`GuidanceRelay`): `infra/constructs/monitoring.ts`.',
       ].join('\n\n'),
     }),
     new AlarmStatusWidget({
       title: 'Alarms',
       width: 18,
       height: 4,
-      alarms: Object.values(alarms),
+      alarms: [...Object.values(alarms), ...(props.moreAlarms ?? [])],
       sortBy: AlarmStatusWidgetSortBy.STATE_UPDATED_TIMESTAMP,
     }),
   );

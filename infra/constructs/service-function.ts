@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { SubnetType } from 'aws-cdk-lib/aws-ec2';
-import { PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
+import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
 import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
@@ -115,6 +115,9 @@ export class ServiceFunction extends Construct {
     this.role = new Role(this, 'Role', {
       assumedBy: new ServicePrincipal('lambda.amazonaws.com'),
       description: `Execution role of the ${props.name} function`,
+      // Part of the role itself, not of its default policy: Lambda checks these permissions when the
+      // function is created, and a policy attached just before can still be propagating in IAM.
+      ...(props.network ? { inlinePolicies: { NetworkInterfaces: new PolicyDocument({ statements: [networkInterfaceStatement()] }) } } : {}),
     });
     this.logGroup.grantWrite(this.role);
 
@@ -144,23 +147,6 @@ export class ServiceFunction extends Construct {
         ? { vpc: props.network.vpc, vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [props.network.securityGroup] }
         : {}),
     });
-    if (props.network) {
-      // What AWSLambdaVPCAccessExecutionRole grants, without the managed policy (the role has none).
-      this.role.addToPrincipalPolicy(
-        new PolicyStatement({
-          actions: [
-            'ec2:CreateNetworkInterface',
-            'ec2:DescribeNetworkInterfaces',
-            'ec2:DescribeSubnets',
-            'ec2:DeleteNetworkInterface',
-            'ec2:AssignPrivateIpAddresses',
-            'ec2:UnassignPrivateIpAddresses',
-          ],
-          resources: ['*'],
-        }),
-      );
-    }
-
     Validations.of(this).acknowledge(
       {
         id: 'AwsSolutions-L1',
@@ -174,6 +160,21 @@ export class ServiceFunction extends Construct {
       },
     );
   }
+}
+
+/** What AWSLambdaVPCAccessExecutionRole grants, without the managed policy (the role has none). */
+function networkInterfaceStatement(): PolicyStatement {
+  return new PolicyStatement({
+    actions: [
+      'ec2:CreateNetworkInterface',
+      'ec2:DescribeNetworkInterfaces',
+      'ec2:DescribeSubnets',
+      'ec2:DeleteNetworkInterface',
+      'ec2:AssignPrivateIpAddresses',
+      'ec2:UnassignPrivateIpAddresses',
+    ],
+    resources: ['*'],
+  });
 }
 
 function validate(props: ServiceFunctionProps, timeout: Duration, memorySize: number): void {

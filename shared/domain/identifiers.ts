@@ -5,8 +5,16 @@ export const BRIDGE_USER_UUID =
 /** French company number (SIREN). */
 export const SIREN = /^\d{9}$/;
 
-/** What an `app_user_id` may be: it becomes part of DynamoDB keys and KMS encryption contexts. */
-export const APP_USER_ID = /^[\w.@:+-]{1,128}$/;
+/**
+ * What an `app_user_id` may be: the `sub` of the apps' JWTs as real issuers write it — `auth0|65f…`,
+ * `google-oauth2|1043…`, UUIDs (Cognito, Keycloak, Azure AD object ids), Okta's `00u…`, e-mail
+ * addresses, Azure AD's pairwise base64url, Apple's `001234.ab…`, even URLs. OpenID Connect bounds
+ * `sub` to 255 ASCII characters; we take 1 to 255 printable ASCII characters without spaces, so
+ * nothing that could break a log line, a header or a terminal gets in. Inside DynamoDB keys it is
+ * escaped (shared/adapters/dynamo-keys.ts), so `#` or `%` in an id can never reach another user's keys.
+ */
+export const APP_USER_ID_MAX_LENGTH = 255;
+export const APP_USER_ID = /^[\x21-\x7E]{1,255}$/;
 
 export const isAppUserId = (value: string): boolean => APP_USER_ID.test(value);
 

@@ -9,8 +9,6 @@ describe('readConfig', () => {
     expect(config).toEqual({
       stage: 'dev',
       bridgeSourceIps: DEFAULT_BRIDGE_SOURCE_IPS,
-      webhookSecretName: 'guidance-relay/dev/bridge-webhook',
-      bridgeCredentialsSecretName: 'guidance-relay/dev/bridge-credentials',
       bridgeApiUrl: 'https://api.bridgeapi.io',
       passwordTtlSeconds: 1800,
       webhookMaxAgeSeconds: 259_200,
@@ -24,11 +22,10 @@ describe('readConfig', () => {
     expect(DEFAULT_BRIDGE_SOURCE_IPS).toEqual(['63.32.31.5', '52.215.247.62', '34.249.92.209']);
   });
 
-  it('names the secrets after the stage', () => {
-    const config = readConfig({ stage: 'prod' });
-
-    expect(config.webhookSecretName).toBe('guidance-relay/prod/bridge-webhook');
-    expect(config.bridgeCredentialsSecretName).toBe('guidance-relay/prod/bridge-credentials');
+  it('leaves the secret names to CloudFormation unless given (a fixed name blocks re-creating a stack that retained its secrets)', () => {
+    expect(readConfig({ stage: 'prod' })).not.toHaveProperty('webhookSecretName');
+    expect(readConfig({ stage: 'prod' })).not.toHaveProperty('bridgeCredentialsSecretName');
+    expect(readConfig({ webhookSecretName: 'team/webhook' }).webhookSecretName).toBe('team/webhook');
   });
 
   it('reads numbers and lists given as strings on the command line (-c key=value)', () => {
@@ -159,8 +156,8 @@ describe('assertKnownContextKeys', () => {
     ).not.toThrow();
   });
 
-  it('documents every key it accepts in the JSDoc table of config.ts', () => {
-    const source = readFileSync(path.join(__dirname, '..', '..', 'infra', 'config.ts'), 'utf8');
+  it('documents every key it accepts in the JSDoc tables of config.ts and deployment-config.ts', () => {
+    const source = ['config.ts', 'deployment-config.ts'].map((file) => readFileSync(path.join(__dirname, '..', '..', 'infra', file), 'utf8')).join('\n');
 
     for (const key of CONTEXT_KEYS) expect(source).toMatch(new RegExp(`^ \\* \\| [^|]*\`${key}\``, 'm'));
   });

@@ -48,6 +48,7 @@ const BRIDGE_CALLERS = ['session-worker', 'reveal-api'];
 const BRIDGE_STATUSES = ['2xx', '400', '401', '403', '408', '429', '5xx', 'other_4xx', 'timeout', 'network'];
 const REVEAL_ACTIONS = ['list', 'reveal', 'delete', 'rotate'];
 const REVEAL_OUTCOMES = ['success', 'not_found', 'invalid_request', 'unauthorized', 'service_unavailable', 'upstream_error', 'internal_error'];
+const NOTIFICATION_SLUGS = ['notifications-failed', 'notifications-undelivered'];
 const RUNBOOK_SLUGS = ['dead-letters', 'queue-age', 'webhook-5xx', 'worker-errors', 'worker-throttles', 'bridge-403', 'bridge-errors', 'reveal-5xx', 'kms-errors'];
 
 function idOf(type: string, predicate: (id: string, resource: Resource) => boolean): string {
@@ -169,16 +170,16 @@ describe('alarms', () => {
       .map((r) => r.Properties.AlarmName)
       .sort();
 
-    expect(names).toEqual(RUNBOOK_SLUGS.map((slug) => `GuidanceRelay-dev-${slug}`).sort());
+    expect(names).toEqual([...RUNBOOK_SLUGS, ...NOTIFICATION_SLUGS].map((slug) => `GuidanceRelay-dev-${slug}`).sort());
   });
 
-  it.each(RUNBOOK_SLUGS)('%s notifies the alarm topic on ALARM and OK and links its runbook entry', (slug) => {
+  it.each([...RUNBOOK_SLUGS, ...NOTIFICATION_SLUGS])('%s notifies the alarm topic on ALARM and OK and links its runbook entry', (slug) => {
     const props = alarm(slug);
 
     expect(props.AlarmActions).toEqual([{ Ref: alarmTopicId() }]);
     expect(props.OKActions).toEqual([{ Ref: alarmTopicId() }]);
     expect(props.InsufficientDataActions).toBeUndefined();
-    expect(props.AlarmDescription).toMatch(new RegExp(`^\\S.{30,}See README\\.md#runbook-${slug}$`));
+    expect(props.AlarmDescription).toMatch(new RegExp(`^\\S.{30,} Runbook: https://github\\.com/guidance-relay/guidance-relay/blob/main/README\\.md#runbook-${slug}$`));
     expect(props).toMatchObject({ EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching' });
   });
 
@@ -305,7 +306,7 @@ describe('dashboard', () => {
       .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
       .map(([id]) => id);
 
-    expect(status!.properties.alarms).toHaveLength(9);
+    expect(status!.properties.alarms).toHaveLength(11);
     expect(references).toEqual(expect.arrayContaining(alarmIds));
   });
 

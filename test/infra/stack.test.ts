@@ -43,11 +43,22 @@ function roleId(service: Service): string {
   return role['Fn::GetAtt'][0];
 }
 
-function statementsOf(service: Service): Statement[] {
+/** Statements of the policies attached to the role (`AWS::IAM::Policy`). */
+function attachedStatementsOf(service: Service): Statement[] {
   const id = roleId(service);
   return resources('AWS::IAM::Policy')
     .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === id))
     .flatMap(([, p]) => p.Properties.PolicyDocument.Statement as Statement[]);
+}
+
+/** Statements of the role's own inline policies (created with the role). */
+function inlineStatementsOf(service: Service): Statement[] {
+  const role = template.toJSON().Resources[roleId(service)] as Resource;
+  return ((role.Properties.Policies ?? []) as { PolicyDocument: { Statement: Statement[] } }[]).flatMap((p) => p.PolicyDocument.Statement);
+}
+
+function statementsOf(service: Service): Statement[] {
+  return [...attachedStatementsOf(service), ...inlineStatementsOf(service)];
 }
 
 function actionsOf(statement: Statement): string[] {
@@ -347,11 +358,11 @@ describe('data', () => {
 
   it('creates both secrets with generated placeholder values, never a value in the template', () => {
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: 'guidance-relay/dev/bridge-webhook',
+      Name: Match.absent(),
       GenerateSecretString: { PasswordLength: 48, ExcludePunctuation: true },
     });
     template.hasResourceProperties('AWS::SecretsManager::Secret', {
-      Name: 'guidance-relay/dev/bridge-credentials',
+      Name: Match.absent(),
       GenerateSecretString: { SecretStringTemplate: '{"clientId":"change-me"}', GenerateStringKey: 'clientSecret' },
     });
     for (const [, secret] of resources('AWS::SecretsManager::Secret')) expect(secret.Properties.SecretString).toBeUndefined();
@@ -540,11 +551,10 @@ describe('IAM', () => {
   });
 
   it('grants no wildcard action and uses Resource "*" only for X-Ray and the network interfaces of VPC functions', () => {
-    for (const [, policy] of resources('AWS::IAM::Policy')) {
-      for (const statement of policy.Properties.PolicyDocument.Statement as Statement[]) {
-        for (const action of actionsOf(statement)) expect(action).not.toMatch(/\*/);
-        if (statement.Resource === '*') expect([XRAY, VPC_ENI]).toContainEqual(actionsOf(statement).sort());
-      }
+    const attached = resources('AWS::IAM::Policy').flatMap(([, policy]) => policy.Properties.PolicyDocument.Statement as Statement[]);
+    for (const statement of [...attached, ...SERVICES.flatMap(inlineStatementsOf)]) {
+      for (const action of actionsOf(statement)) expect(action).not.toMatch(/\*/);
+      if (statement.Resource === '*') expect([XRAY, VPC_ENI]).toContainEqual(actionsOf(statement).sort());
     }
   });
 
@@ -596,12 +606,15 @@ describe('egress network (Bridge allow-lists our calling addresses)', () => {
     expect(eniStatements('internal-users')).toHaveLength(0);
   });
 
-  it('creates the worker only after its network-interface permissions exist', () => {
-    const [, worker] = fn('session-worker');
-    const policyIds = resources('AWS::IAM::Policy')
-      .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId('session-worker')))
-      .map(([id]) => id);
-    expect((worker as Resource & { DependsOn: string[] }).DependsOn).toEqual(expect.arrayContaining(policyIds));
+  it('puts the network-interface permissions in the role itself, which exists before the function, not in a policy attached just before it', () => {
+    for (const service of ['session-worker', 'reveal-api'] as const) {
+      const [, created] = fn(service);
+      const eni = (statements: Statement[]) => statements.filter((s) => actionsOf(s).includes('ec2:CreateNetworkInterface'));
+
+      expect(eni(inlineStatementsOf(service))).toEqual([{ Effect: 'Allow', Action: VPC_ENI, Resource: '*' }]);
+      expect(eni(attachedStatementsOf(service))).toEqual([]);
+      expect(created.Properties.Role).toEqual({ 'Fn::GetAtt': [roleId(service), 'Arn'] });
+    }
   });
 });
 

@@ -34,29 +34,39 @@ function envOf(template: Template, service: string): Record<string, unknown> {
   return found![1].Properties.Environment.Variables;
 }
 
+/** What a prod synth needs: an explicit region and someone to tell (deploy-rules.ts). */
+const PROD = { stage: 'prod', region: 'eu-west-3', notificationEmail: 'guidance-ready@example.com' } as const;
+
 describe('prod stage', () => {
   let template: Template;
   beforeAll(() => {
-    template = synth({ stage: 'prod' });
+    template = synth(PROD);
   });
 
   it('is named after its stage', () => {
-    expect(buildApp({ context: { stage: 'prod', 'aws:cdk:bundling-stacks': [] }, nag: false }).stack.stackName).toBe('GuidanceRelay-prod');
+    expect(buildApp({ context: { ...PROD, 'aws:cdk:bundling-stacks': [] }, nag: false }).stack.stackName).toBe('GuidanceRelay-prod');
   });
 
-  it.each(['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::Cognito::UserPool'])('retains every %s', (type) => {
-    const found = resourcesOf(template, type);
+  it.each(['AWS::DynamoDB::Table', 'AWS::KMS::Key', 'AWS::SecretsManager::Secret', 'AWS::Cognito::UserPool', 'AWS::EC2::EIP'])(
+    'retains every %s on delete and replacement, but not when its first create rolls back',
+    (type) => {
+      const found = resourcesOf(template, type);
 
-    expect(found.length).toBeGreaterThan(0);
-    for (const [, resource] of found) {
-      expect(resource.DeletionPolicy).toBe('Retain');
-      expect(resource.UpdateReplacePolicy).toBe('Retain');
-    }
-  });
+      expect(found.length).toBeGreaterThan(0);
+      for (const [, resource] of found) {
+        expect(resource.DeletionPolicy).toBe('RetainExceptOnCreate');
+        expect(resource.UpdateReplacePolicy).toBe('Retain');
+      }
+    },
+  );
 
-  it('turns on deletion protection for the table and the user pool', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
-    template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
+  it('leaves deletion protection off unless asked: a protected table or user pool could not be rolled back', () => {
+    template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
+    template.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'INACTIVE' });
+
+    const asked = synth({ ...PROD, deletionProtection: 'true' });
+    asked.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: true });
+    asked.hasResourceProperties('AWS::Cognito::UserPool', { DeletionProtection: 'ACTIVE' });
   });
 
   it('keeps every log group for three months and retains it', () => {
@@ -65,13 +75,18 @@ describe('prod stage', () => {
     expect(logGroups).toHaveLength(6); // four functions, API access logs, VPC flow logs
     for (const [, logGroup] of logGroups) {
       expect(logGroup.Properties.RetentionInDays).toBe(90);
-      expect(logGroup.DeletionPolicy).toBe('Retain');
+      expect(logGroup.DeletionPolicy).toBe('RetainExceptOnCreate');
     }
   });
 
-  it('names the secrets after the stage', () => {
-    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'guidance-relay/prod/bridge-webhook' });
-    template.hasResourceProperties('AWS::SecretsManager::Secret', { Name: 'guidance-relay/prod/bridge-credentials' });
+  it('gives no retained resource a fixed physical name, so a re-created stack never collides with what the last one kept', () => {
+    const NAME_PROPERTIES = ['Name', 'TableName', 'UserPoolName', 'AliasName', 'LogGroupName', 'KeyName'];
+    const retained = Object.entries(template.toJSON().Resources as Record<string, Resource>).filter(([, r]) => r.DeletionPolicy !== 'Delete' && r.DeletionPolicy !== undefined);
+
+    expect(retained.length).toBeGreaterThan(10);
+    for (const [id, resource] of retained) {
+      for (const property of NAME_PROPERTIES) expect([id, property, resource.Properties?.[property]]).toEqual([id, property, undefined]);
+    }
   });
 
   it('pages on an event older than 5 minutes, on any webhook 5xx and on 3 reveal 5xx in 5 minutes', () => {
@@ -88,7 +103,7 @@ describe('prod stage', () => {
     const topic = topicId(template, 'GuidanceRelay-prod-alarms');
     const alarms = alarmsOf(template);
 
-    expect(Object.keys(alarms)).toHaveLength(9);
+    expect(Object.keys(alarms)).toHaveLength(11); // one per runbook entry, and the two on notification delivery
     for (const [name, alarm] of Object.entries(alarms)) {
       expect(name).toMatch(/^GuidanceRelay-prod-/);
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
@@ -222,18 +237,18 @@ describe('bad context', () => {
 
   it('refuses a misspelt key instead of deploying without it, and lists the known ones', () => {
     expect(() => buildApp({ context: { alarmEmial: 'oncall@example.com' }, nag: false })).toThrow(
-      /^Invalid CDK context "alarmEmial": is not a setting of this app\. Known keys: stage, .*alarmEmail\.$/,
+      /^Invalid CDK context "alarmEmial": is not a setting of this app\. Known keys: stage, .*alarmEmail, .*\.$/,
     );
   });
 });
 
 describe('egress network by stage and context', () => {
   it('gives prod two NAT gateways, each on a retained Elastic IP, and outputs both addresses', () => {
-    const template = synth({ stage: 'prod' });
+    const template = synth(PROD);
     const eips = resourcesOf(template, 'AWS::EC2::EIP');
 
     expect(eips).toHaveLength(2);
-    for (const [, eip] of eips) expect(eip.DeletionPolicy).toBe('Retain');
+    for (const [, eip] of eips) expect(eip.DeletionPolicy).toBe('RetainExceptOnCreate');
     expect(resourcesOf(template, 'AWS::EC2::NatGateway')).toHaveLength(2);
     template.hasOutput('BridgeEgressIps', { Value: { 'Fn::Join': [',', eips.map(([id]) => ({ 'Fn::GetAtt': [id, 'PublicIp'] }))] } });
   });
