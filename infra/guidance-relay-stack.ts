@@ -5,13 +5,15 @@ import type { RelayConfig, Stage } from './config';
 import { AppUserPool } from './constructs/app-user-pool';
 import { EgressNetwork } from './constructs/egress-network';
 import { createBridgeSecrets } from './constructs/bridge-secrets';
-import { createGuidanceTable, createKeys } from './constructs/data';
+import { createGuidanceTable, createKeys, createSessionTable } from './constructs/data';
 import { RelayHttpApi } from './constructs/http-api';
 import { InternalUsers } from './constructs/internal-users';
 import { Monitoring, type AlarmThresholds } from './constructs/monitoring';
 import { Notifications } from './constructs/notifications';
 import { RevealApi } from './constructs/reveal-api';
 import { SessionWorker } from './constructs/session-worker';
+import { SessionSweeper } from './constructs/session-sweeper';
+import { reservePasswordKey } from './constructs/password-key-policy';
 import { WebhookIngress } from './constructs/webhook-ingress';
 
 /** What a stage changes: prod keeps its data and logs and pages sooner, dev cleans up after itself. */
@@ -65,6 +67,7 @@ export class GuidanceRelayStack extends Stack {
   /** Absent when `natGateways` is 0. */
   readonly network?: EgressNetwork;
   readonly monitoring: Monitoring;
+  readonly sessionSweeper: SessionSweeper;
 
   constructor(scope: Construct, id: string, props: GuidanceRelayStackProps) {
     super(scope, id, props);
@@ -74,6 +77,7 @@ export class GuidanceRelayStack extends Stack {
     const { dataKey, passwordKey } = createKeys(this, policy);
     const logging = { logRetention: policy.logRetention, logRemovalPolicy: policy.logRemovalPolicy, logEncryptionKey: dataKey };
     const table = createGuidanceTable(this, dataKey, policy);
+    const sessionTable = createSessionTable(this, dataKey, policy);
     const secrets = createBridgeSecrets(this, { ...config, removalPolicy: policy.removalPolicy });
 
     if (config.natGateways > 0) this.network = new EgressNetwork(this, 'EgressNetwork', { natGateways: config.natGateways, removalPolicy: policy.removalPolicy, logging });
@@ -94,6 +98,7 @@ export class GuidanceRelayStack extends Stack {
       queue: this.ingress.queue,
       deadLetterQueue: this.ingress.deadLetterQueue,
       table,
+      sessionTable,
       dataKey,
       passwordKey,
       topic: this.notifications.topic,
@@ -120,6 +125,7 @@ export class GuidanceRelayStack extends Stack {
       api: this.api,
       jwt,
       table,
+      sessionTable,
       dataKey,
       passwordKey,
       bridgeCredentialsSecret: secrets.credentialsSecret,
@@ -128,7 +134,9 @@ export class GuidanceRelayStack extends Stack {
       logging,
       ...network,
     });
-    this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, dataKey, logging });
+    this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, sessionTable, dataKey, logging });
+    this.sessionSweeper = new SessionSweeper(this, 'SessionSweeper', { sessionTable, dataKey, logging });
+    reservePasswordKey(passwordKey, { decrypters: [this.revealApi.handler.role], encrypters: [this.worker.handler.role, this.revealApi.handler.role] });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       thresholds: policy.alarmThresholds,
       key: dataKey,
@@ -147,6 +155,7 @@ export class GuidanceRelayStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'WebhookUrl', { value: `${this.api.endpoint}/webhooks/bridge`, description: 'Give this URL to Bridge' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'SessionTableName', { value: sessionTable.tableName, description: 'Stored session passwords (no backups)' });
     new CfnOutput(this, 'QueueUrl', { value: this.ingress.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingress.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'TopicArn', { value: this.notifications.topic.topicArn });

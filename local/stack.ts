@@ -73,7 +73,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dynamo = await startLocalDynamo();
   const db = documentClient(dynamo.client);
   const users = new DynamoUserDirectory(db, dynamo.tableName);
-  const store = new DynamoGuidanceStore(db, dynamo.tableName);
+  const store = new DynamoGuidanceStore(db, dynamo.tableName, dynamo.sessionTableName);
   const cipher = options.cipher ?? new LocalAesGcmCipher();
   const outbox = new LocalOutbox();
   const decorate: AdapterDecorator = options.decorate ?? ((_role, adapter) => adapter);
