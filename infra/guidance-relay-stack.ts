@@ -14,6 +14,7 @@ import { RevealApi } from './constructs/reveal-api';
 import { SessionWorker } from './constructs/session-worker';
 import { SessionSweeper } from './constructs/session-sweeper';
 import { reservePasswordKey } from './constructs/password-key-policy';
+import { reserveSessionTable } from './constructs/session-table-policy';
 import { WebhookIngress } from './constructs/webhook-ingress';
 
 /** What a stage changes: prod keeps its data and logs and pages sooner, dev cleans up after itself. */
@@ -137,6 +138,7 @@ export class GuidanceRelayStack extends Stack {
     this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, sessionTable, dataKey, logging });
     this.sessionSweeper = new SessionSweeper(this, 'SessionSweeper', { sessionTable, dataKey, logging });
     reservePasswordKey(passwordKey, { decrypters: [this.revealApi.handler.role], encrypters: [this.worker.handler.role, this.revealApi.handler.role] });
+    reserveSessionTable(sessionTable, [this.worker, this.revealApi, this.internalUsers, this.sessionSweeper].map((owner) => owner.handler.role));
     this.monitoring = new Monitoring(this, 'Monitoring', {
       thresholds: policy.alarmThresholds,
       key: dataKey,

@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
 import { PASSWORD_KEY_USE } from '../../infra/constructs/password-key-policy';
+import { SESSION_COPY_ACTIONS, SESSION_ITEM_ACTIONS } from '../../infra/constructs/session-table-policy';
 
 // The default (dev) app once, without bundling; cdk-nag on (Template.fromStack fails on a finding).
 // What IAM evaluation shows (who may do what) is in access-matrix.test.ts; here: the shape of the
@@ -69,6 +70,25 @@ describe('the password key policy', () => {
 
     expect(grants).toHaveLength(2);
     for (const grant of grants) expect(grant.Condition).toEqual(PASSWORD_CONTEXT);
+  });
+});
+
+describe('the session table policy', () => {
+  it('denies item access to all but the four functions that need it, and copies to everyone, never table administration', () => {
+    const statements: Statement[] = resources[idOf('AWS::DynamoDB::Table', 'SessionTable')]!.Properties.ResourcePolicy.PolicyDocument.Statement;
+
+    expect(statements).toEqual([
+      {
+        Sid: 'DenyItemAccessToAllButTheFunctions',
+        Effect: 'Deny',
+        Principal: { AWS: '*' },
+        Action: [...SESSION_ITEM_ACTIONS],
+        Resource: '*',
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': ['session-worker', 'reveal-api', 'internal-users', 'session-sweeper'].map(roleArn) } },
+      },
+      { Sid: 'DenyBackupsAndExports', Effect: 'Deny', Principal: { AWS: '*' }, Action: [...SESSION_COPY_ACTIONS], Resource: '*' },
+    ]);
+    expect(statements.flatMap(actions).filter((action) => /Table$|TimeToLive|ResourcePolicy|Tag|ContinuousBackups/.test(action))).toEqual([]);
   });
 });
 

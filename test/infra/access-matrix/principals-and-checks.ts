@@ -73,13 +73,20 @@ export function checksOf(template: CfnTemplate): Check[] {
   const keyId = logicalId(template, 'AWS::KMS::Key', 'PasswordKey');
   const key = { resource: arnOf('AWS::KMS::Key', keyId), resourcePolicy: resolve(template, template.Resources[keyId]!.Properties!.KeyPolicy) };
   const guidance = arnOf('AWS::DynamoDB::Table', logicalId(template, 'AWS::DynamoDB::Table', 'GuidanceTable'));
-  const sessions = arnOf('AWS::DynamoDB::Table', logicalId(template, 'AWS::DynamoDB::Table', 'SessionTable'));
+  const sessionTableId = logicalId(template, 'AWS::DynamoDB::Table', 'SessionTable');
+  const sessions = arnOf('AWS::DynamoDB::Table', sessionTableId);
+  const sessionPolicy = template.Resources[sessionTableId]!.Properties!.ResourcePolicy?.PolicyDocument as CfnJson | undefined;
   const queueId = logicalId(template, 'AWS::SQS::Queue', 'WebhookIngressGuidanceEventsQueue');
   const queue = { resource: arnOf('AWS::SQS::Queue', queueId), resourcePolicy: resourcePolicyOf(template, 'AWS::SQS::QueuePolicy', 'Queues', queueId) };
   const topicId = logicalId(template, 'AWS::SNS::Topic', 'NotificationsGuidanceReadyTopic');
   const topic = { resource: arnOf('AWS::SNS::Topic', topicId), resourcePolicy: resourcePolicyOf(template, 'AWS::SNS::TopicPolicy', 'Topics', topicId) };
   const secret = (prefix: string) => arnOf('AWS::SecretsManager::Secret', logicalId(template, 'AWS::SecretsManager::Secret', prefix));
-  const item = (table: string, leadingKey: string, extra: Record<string, string | string[]> = {}) => ({ resource: table, context: { 'dynamodb:LeadingKeys': [leadingKey], ...extra } });
+  const policyOf = (table: string) => (table.startsWith(sessions) && sessionPolicy ? { resourcePolicy: resolve(template, sessionPolicy) } : {});
+  const item = (table: string, leadingKey: string, extra: Record<string, string | string[]> = {}) => ({
+    resource: table,
+    ...policyOf(table),
+    context: { 'dynamodb:LeadingKeys': [leadingKey], ...extra },
+  });
   const withKey = (context: Record<string, string>) => ({ ...key, context: kmsContext(context) });
   const { session_id: _sessionId, ...withoutSessionId } = PASSWORD_CONTEXT;
   const withExtraKey = { ...PASSWORD_CONTEXT, purpose: 'export' };
@@ -112,8 +119,9 @@ export function checksOf(template: CfnTemplate): Check[] {
       action: 'dynamodb:BatchWriteItem',
       ...item(sessions, 'APP#alice', { 'dynamodb:Attributes': ['pk', 'sk'] }),
     },
-    { id: 'S6', label: 'session table: Scan', action: 'dynamodb:Scan', resource: sessions, context: {} },
+    { id: 'S6', label: 'session table: Scan', action: 'dynamodb:Scan', resource: sessions, ...policyOf(sessions), context: {} },
     { id: 'S7', label: 'session table: query the expiry index (`EXPIRY#…`)', action: 'dynamodb:Query', ...item(`${sessions}/index/expiry`, 'EXPIRY#0') },
+    { id: 'S8', label: 'session table: CreateBackup', action: 'dynamodb:CreateBackup', resource: sessions, ...policyOf(sessions), context: {} },
     { id: 'Q1', label: 'event queue: SendMessage', action: 'sqs:SendMessage', ...queue, context: {} },
     { id: 'Q2', label: 'event queue: ReceiveMessage', action: 'sqs:ReceiveMessage', ...queue, context: {} },
     { id: 'T1', label: 'notification topic: Publish', action: 'sns:Publish', ...topic, context: {} },
