@@ -229,9 +229,16 @@ describe('bundles', () => {
     expect(map.sourcesContent).toBeUndefined();
   });
 
+  it.each(SERVICES)('%s bundles nothing of the IAM evaluator the tests use (AGPL-3.0, a devDependency only)', (service) => {
+    const { sources } = JSON.parse(readFileSync(path.join(assetDir(service), 'index.mjs.map'), 'utf8')) as { sources: string[] };
+
+    expect(sources.filter((source) => source.includes('@cloud-copilot/'))).toEqual([]);
+  });
+
   it.each([
     ['bridge-webhook', ['client-sqs', 'client-secrets-manager'], ['client-dynamodb', 'client-kms', 'client-sns']],
     ['internal-users', ['client-dynamodb'], ['client-kms', 'client-sns', 'client-sqs', 'client-secrets-manager']],
+    ['session-sweeper', ['client-dynamodb'], ['client-kms', 'client-sns', 'client-sqs', 'client-secrets-manager']],
   ] as const)('%s bundles only the AWS clients it calls', (service, needed, unneeded) => {
     const { sources } = JSON.parse(readFileSync(path.join(assetDir(service), 'index.mjs.map'), 'utf8')) as { sources: string[] };
     const bundles = (client: string) => sources.some((source) => source.includes(`node_modules/@aws-sdk/${client}/`));
