@@ -5,13 +5,16 @@ import type { RelayConfig, Stage } from './config';
 import { AppUserPool } from './constructs/app-user-pool';
 import { EgressNetwork } from './constructs/egress-network';
 import { createBridgeSecrets } from './constructs/bridge-secrets';
-import { createGuidanceTable, createKeys } from './constructs/data';
+import { createGuidanceTable, createKeys, createSessionTable } from './constructs/data';
 import { RelayHttpApi } from './constructs/http-api';
 import { InternalUsers } from './constructs/internal-users';
 import { Monitoring, type AlarmThresholds } from './constructs/monitoring';
 import { Notifications } from './constructs/notifications';
 import { RevealApi } from './constructs/reveal-api';
 import { SessionWorker } from './constructs/session-worker';
+import { SessionSweeper } from './constructs/session-sweeper';
+import { reservePasswordKey } from './constructs/password-key-policy';
+import { reserveSessionTable } from './constructs/session-table-policy';
 import { WebhookIngress } from './constructs/webhook-ingress';
 import { ApiCustomDomain } from './constructs/custom-domain';
 import { availabilityZoneIdsFor, readDeploymentConfig, type DeploymentConfig } from './deployment-config';
@@ -75,6 +78,7 @@ export class GuidanceRelayStack extends Stack {
   readonly deployment: DeploymentConfig;
   /** Present with context `domainName` + `certificateArn`. */
   readonly customDomain?: ApiCustomDomain;
+  readonly sessionSweeper: SessionSweeper;
 
   constructor(scope: Construct, id: string, props: GuidanceRelayStackProps) {
     super(scope, id, props);
@@ -86,6 +90,7 @@ export class GuidanceRelayStack extends Stack {
     const { dataKey, passwordKey } = createKeys(this, policy);
     const logging = { logRetention: policy.logRetention, logRemovalPolicy: policy.logRemovalPolicy, logEncryptionKey: dataKey };
     const table = createGuidanceTable(this, dataKey, policy);
+    const sessionTable = createSessionTable(this, dataKey, policy);
     const secrets = createBridgeSecrets(this, { ...config, removalPolicy: policy.removalPolicy });
 
     const availabilityZoneIds = availabilityZoneIdsFor({ ...deployment, region: this.region }, config.natGateways);
@@ -107,6 +112,7 @@ export class GuidanceRelayStack extends Stack {
       queue: this.ingress.queue,
       deadLetterQueue: this.ingress.deadLetterQueue,
       table,
+      sessionTable,
       dataKey,
       passwordKey,
       topic: this.notifications.topic,
@@ -134,6 +140,7 @@ export class GuidanceRelayStack extends Stack {
       api: this.api,
       jwt,
       table,
+      sessionTable,
       dataKey,
       passwordKey,
       bridgeCredentialsSecret: secrets.credentialsSecret,
@@ -142,7 +149,10 @@ export class GuidanceRelayStack extends Stack {
       logging,
       ...network,
     });
-    this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, dataKey, logging });
+    this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, sessionTable, dataKey, logging });
+    this.sessionSweeper = new SessionSweeper(this, 'SessionSweeper', { sessionTable, dataKey, logging });
+    reservePasswordKey(passwordKey, { decrypters: [this.revealApi.handler.role], encrypters: [this.worker.handler.role, this.revealApi.handler.role] });
+    reserveSessionTable(sessionTable, [this.worker, this.revealApi, this.internalUsers, this.sessionSweeper].map((owner) => owner.handler.role));
     this.monitoring = new Monitoring(this, 'Monitoring', {
       thresholds: policy.alarmThresholds,
       key: dataKey,
@@ -165,6 +175,7 @@ export class GuidanceRelayStack extends Stack {
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'WebhookUrl', { value: `${this.customDomain?.url ?? this.api.endpoint}/webhooks/bridge`, description: 'Give this URL to Bridge' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
+    new CfnOutput(this, 'SessionTableName', { value: sessionTable.tableName, description: 'Stored session passwords (no backups)' });
     new CfnOutput(this, 'QueueUrl', { value: this.ingress.queue.queueUrl });
     new CfnOutput(this, 'DeadLetterQueueUrl', { value: this.ingress.deadLetterQueue.queueUrl });
     new CfnOutput(this, 'TopicArn', {

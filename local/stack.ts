@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoGuidanceStore } from '../shared/adapters/dynamo-guidance-store';
+import { DynamoSessionExpiry } from '../shared/adapters/dynamo-session-expiry';
 import { DynamoUserDirectory } from '../shared/adapters/dynamo-user-directory';
 import { FetchBridgeClient } from '../shared/adapters/fetch-bridge-client';
 import { idempotencyStore } from '../shared/adapters/idempotency-store';
@@ -25,6 +26,7 @@ import { InProcessQueue, type InProcessQueueOptions } from './in-process-queue';
 import { verifyLocalToken } from './jwt';
 import { DEMO_USERS, readLocalConfig, type LocalConfig } from './local-config';
 import { LocalOutbox } from './outbox';
+import { LOCAL_SWEEP_INTERVAL_MS, startSweepTimer } from './sweep-timer';
 import { localOps } from './ops/local-ops';
 import { parseJsonBody, parseRedriveRequest, parseRevokeRequest } from './ops/ops-requests';
 import { AppError } from '../shared/domain/errors';
@@ -44,6 +46,8 @@ export interface LocalStackOptions {
   readonly metrics?: MetricsSink;
   /** Wraps the worker's and reveal API's adapters, e.g. to inject faults (chaos runs). */
   readonly decorate?: AdapterDecorator;
+  /** How often the session sweeper runs. @default LOCAL_SWEEP_INTERVAL_MS (a minute, as deployed) */
+  readonly sweepIntervalMs?: number;
 }
 
 /** Receives each adapter by role and returns what the handlers should use instead. */
@@ -73,7 +77,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const dynamo = await startLocalDynamo();
   const db = documentClient(dynamo.client);
   const users = new DynamoUserDirectory(db, dynamo.tableName);
-  const store = new DynamoGuidanceStore(db, dynamo.tableName);
+  const store = new DynamoGuidanceStore(db, dynamo.tableName, dynamo.sessionTableName);
   const cipher = options.cipher ?? new LocalAesGcmCipher();
   const outbox = new LocalOutbox();
   const decorate: AdapterDecorator = options.decorate ?? ((_role, adapter) => adapter);
@@ -135,6 +139,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const reveal = createRevealHandler({ ...issueDeps, users: handlerUsers, logger, metrics });
   const internalUsers = createInternalUsersHandler({ users, store, logger });
   queue.start((event) => worker(event, lambdaContext('session-worker', WORKER_TIMEOUT_MS)));
+  const sweeper = startSweepTimer({
+    expiry: new DynamoSessionExpiry(db, dynamo.sessionTableName),
+    clock,
+    logger,
+    metrics,
+    intervalMs: options.sweepIntervalMs ?? LOCAL_SWEEP_INTERVAL_MS,
+  });
 
   const asLambda =
     (name: string, handler: (event: never, context: never) => Promise<unknown>): LocalRoute['invoke'] =>
@@ -216,6 +227,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     users,
     stop: async () => {
       await closeServer(server);
+      await sweeper.stop();
       await queue.stop();
       await bridge?.stop();
       await dynamo.stop();

@@ -80,6 +80,7 @@ export function readBridgeApiConfig(env: Env): BridgeApiConfig {
 
 export interface WorkerConfig {
   readonly tableName: string;
+  readonly sessionTableName: string;
   readonly passwordKeyArn: string;
   readonly topicArn: string;
   readonly deadLetterQueueUrl: string;
@@ -93,6 +94,7 @@ export interface WorkerConfig {
 export function readWorkerConfig(env: Env = process.env): WorkerConfig {
   return {
     tableName: required(env, 'TABLE_NAME'),
+    sessionTableName: required(env, 'SESSION_TABLE_NAME'),
     passwordKeyArn: required(env, 'PASSWORD_KEY_ARN'),
     topicArn: required(env, 'TOPIC_ARN'),
     deadLetterQueueUrl: required(env, 'DEAD_LETTER_QUEUE_URL'),
@@ -105,6 +107,7 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
 
 export interface RevealConfig {
   readonly tableName: string;
+  readonly sessionTableName: string;
   readonly passwordKeyArn: string;
   readonly bridge: BridgeApiConfig;
   readonly passwordTtlSeconds: number;
@@ -113,6 +116,7 @@ export interface RevealConfig {
 export function readRevealConfig(env: Env = process.env): RevealConfig {
   return {
     tableName: required(env, 'TABLE_NAME'),
+    sessionTableName: required(env, 'SESSION_TABLE_NAME'),
     passwordKeyArn: required(env, 'PASSWORD_KEY_ARN'),
     bridge: readBridgeApiConfig(env),
     passwordTtlSeconds: readPasswordTtlSeconds(env),

@@ -117,7 +117,7 @@ runMain(async () => {
   const { db, kms } = clients(config.mode, now, counter);
   const handler = createRevealHandler({
     users: new DynamoUserDirectory(db, TABLE),
-    store: new DynamoGuidanceStore(db, TABLE),
+    store: new DynamoGuidanceStore(db, TABLE, `${TABLE}-sessions`),
     bridge: { createGuidanceSession: async () => Promise.reject(new Error('A live session needs no Bridge call.')) },
     cipher: new KmsPasswordCipher(kms, KEY_ARN),
     clock: systemClock,

@@ -64,7 +64,7 @@ async function storage(kind: WorkerBatchConfig['storage']) {
   const db = documentClient(dynamo.client);
   return {
     users: new DynamoUserDirectory(db, dynamo.tableName) as UserDirectory,
-    store: new DynamoGuidanceStore(db, dynamo.tableName) as GuidanceStore,
+    store: new DynamoGuidanceStore(db, dynamo.tableName, dynamo.sessionTableName) as GuidanceStore,
     idempotency: idempotencyStore(dynamo.client, dynamo.tableName),
     stop: () => dynamo.stop(),
   };

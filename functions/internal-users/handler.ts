@@ -6,10 +6,11 @@ import { logger } from '../../shared/observability';
 import { createInternalUsersHandler } from './app';
 
 const tableName = required(process.env, 'TABLE_NAME');
+const sessionTableName = required(process.env, 'SESSION_TABLE_NAME');
 const db = documentClient();
 
 export const handler = createInternalUsersHandler({
   users: new DynamoUserDirectory(db, tableName),
-  store: new DynamoGuidanceStore(db, tableName),
+  store: new DynamoGuidanceStore(db, tableName, sessionTableName),
   logger,
 });

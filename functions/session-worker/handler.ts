@@ -22,7 +22,7 @@ const db = documentClient(dynamo);
 
 export const handler = createWorkerHandler({
   users: new DynamoUserDirectory(db, config.tableName),
-  store: new DynamoGuidanceStore(db, config.tableName),
+  store: new DynamoGuidanceStore(db, config.tableName, config.sessionTableName),
   bridge: bridgeClientFor(config.bridge, metricsSink),
   cipher: kmsCipherFor(config.passwordKeyArn, metricsSink),
   notifier: new SnsNotifier(new SNSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), config.topicArn),

@@ -1,8 +1,9 @@
-import { Aws, Duration, RemovalPolicy } from 'aws-cdk-lib';
-import { AttributeType, BillingMode, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
+import { Aws, Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { AttributeType, BillingMode, ProjectionType, Table, TableEncryption } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, ServicePrincipal, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import { Key, type IKey } from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
+import { EXPIRY_INDEX, EXPIRY_INDEX_ATTRIBUTES, EXPIRY_SHARD_ATTRIBUTE, EXPIRY_SORT_ATTRIBUTE, TTL_ATTRIBUTE } from '../../shared/adapters/dynamo-keys';
 
 /**
  * Stateful resources. These helpers create their resources directly in the scope they are given
@@ -78,12 +79,12 @@ export function grantPasswordKey(key: IKey, grantee: IGrantable, actions: readon
 }
 
 /**
- * Single-table design (keys built in shared/adapters/dynamo-keys.ts):
+ * The guidance table, with point-in-time recovery (keys built in shared/adapters/dynamo-keys.ts):
  * - profile by Bridge user: pk `USER#<bridgeUuid>`, sk `PROFILE`
  * - guidance of an app user & company: pk `APP#<appUserId>`, sk `GUIDANCE#<siren>`
- * - stored session (encrypted password) of an app user & company: pk `APP#<appUserId>`, sk `SESSION#<siren>`, with `ttl`
- * - list all guidance + sessions of an app user: Query pk `APP#<appUserId>`
+ * - list all guidance of an app user: Query pk `APP#<appUserId>`
  * - idempotency records of the worker (Powertools): pk `IDEMPOTENCY#session-worker`, sk `<hash>`, with `ttl`
+ * Stored sessions (encrypted passwords) live in the session table below.
  */
 export function createGuidanceTable(scope: Construct, dataKey: IKey, options: StatefulOptions): Table {
   return new Table(scope, 'GuidanceTable', {
@@ -99,28 +100,35 @@ export function createGuidanceTable(scope: Construct, dataKey: IKey, options: St
   });
 }
 
-/** Item-level reads and writes the adapters use; no Scan, no table management, no streams. */
-export const TABLE_ITEM_ACTIONS = [
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:Query',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-] as const;
-
-/** Customer-managed key use on behalf of DynamoDB only (kms:ViaService). */
-export const TABLE_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'] as const;
-
-/** Read/write of items, plus the table key only through DynamoDB. */
-export function grantTableItems(table: Table, dataKey: IKey, grantee: IGrantable): void {
-  table.grant(grantee, ...TABLE_ITEM_ACTIONS);
-  grantee.grantPrincipal.addToPrincipalPolicy(
-    new PolicyStatement({
-      actions: [...TABLE_KEY_ACTIONS],
-      resources: [dataKey.keyArn],
-      conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${Aws.REGION}.amazonaws.com` } },
-    }),
-  );
+/**
+ * The session table: encrypted passwords and their URLs, nothing else. No point-in-time recovery
+ * (a backup would keep a password for 35 days); DynamoDB's TTL is only the backstop of the session
+ * sweeper, which deletes each item within a minute of `expiresAt` through the sparse `expiry` index
+ * (keys, createdAt, appUserId and company: never the ciphertext or the URL). Logical id `SessionTable`.
+ */
+export function createSessionTable(scope: Construct, dataKey: IKey, options: StatefulOptions): Table {
+  const table = new Table(scope, 'SessionTable', {
+    partitionKey: { name: 'pk', type: AttributeType.STRING },
+    sortKey: { name: 'sk', type: AttributeType.STRING },
+    billingMode: BillingMode.PAY_PER_REQUEST,
+    timeToLiveAttribute: TTL_ATTRIBUTE,
+    pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: false },
+    encryption: TableEncryption.CUSTOMER_MANAGED,
+    encryptionKey: dataKey,
+    deletionProtection: options.deletionProtection,
+    removalPolicy: options.removalPolicy,
+  });
+  table.addGlobalSecondaryIndex({
+    indexName: EXPIRY_INDEX,
+    partitionKey: { name: EXPIRY_SHARD_ATTRIBUTE, type: AttributeType.STRING },
+    sortKey: { name: EXPIRY_SORT_ATTRIBUTE, type: AttributeType.NUMBER },
+    projectionType: ProjectionType.INCLUDE,
+    nonKeyAttributes: [...EXPIRY_INDEX_ATTRIBUTES],
+  });
+  Validations.of(table).acknowledge({
+    id: 'AwsSolutions-DDB3',
+    reason:
+      'No point-in-time recovery on purpose: this table holds only session passwords (KMS-encrypted) and URLs, which must not outlive their 30 minutes; a backup would keep them 35 days. Nothing here needs restoring: a lost session is replaced by a fresh one on the next reveal. Profiles and guidance records live in GuidanceTable, which keeps PITR.',
+  });
+  return table;
 }

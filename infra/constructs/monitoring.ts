@@ -16,6 +16,7 @@
  * | `BridgeLatency` | `service` ∈ `session-worker`, `reveal-api` | Milliseconds | duration of every Bridge call, whatever its answer: one sample per call (its SampleCount is the call count the `bridge-errors` alarm divides by) |
  * | `RevealApiRequests` | `service` = `reveal-api`, `action`, `outcome` | action: `list`, `reveal`, `delete`, `rotate`; outcome: `success`, `not_found`, `invalid_request`, `unauthorized`, `service_unavailable`, `upstream_error`, `internal_error` | one per reveal-API request, by action and answer; `service_unavailable` (503), `upstream_error` (502) and `internal_error` (500) are the 5xx answers. Only `reveal` and `rotate` call Bridge and KMS, so `list` and `delete` fail only as `internal_error` |
  * | `KmsErrors` | `service` ∈ `session-worker`, `reveal-api`, `operation` | `Encrypt`, `Decrypt` | one per failed KMS call on a password |
+ * | `OldestPasswordAge` | `service` = `session-sweeper` | Milliseconds | one per sweep (every minute): age of the oldest password still stored after it, 0 when none is |
  *
  * An invocation that crashes or times out records no outcome: the webhook-5xx and reveal-5xx alarms
  * add the function's own `AWS/Lambda` `Errors` to the 5xx outcomes.
@@ -39,7 +40,7 @@ import { AlarmTopic } from './alarm-topic';
 import { runbookUrl } from './runbook-url';
 import { NotificationAlarms, type NotificationAlarmsProps } from './notification-alarms';
 import { createRelayDashboard } from './relay-dashboard';
-import { bridgeFailureRate, bridgeForbiddenCalls, kmsErrors, METRIC_PERIOD, revealServerErrors, webhookServerErrors } from './relay-metrics';
+import { bridgeFailureRate, bridgeForbiddenCalls, kmsErrors, METRIC_PERIOD, oldestPasswordAge, revealServerErrors, webhookServerErrors } from './relay-metrics';
 
 /** Anchors of the README's runbook entries (`#runbook-<slug>`); one alarm each. */
 export const RUNBOOK_SLUGS = [
@@ -52,8 +53,12 @@ export const RUNBOOK_SLUGS = [
   'bridge-errors',
   'reveal-5xx',
   'kms-errors',
+  'password-age',
 ] as const;
 export type RunbookSlug = (typeof RUNBOOK_SLUGS)[number];
+
+/** Bridge's 30 minutes plus the sweeper's minute of grace: above it, a password outlived its promise. */
+export const PASSWORD_AGE_ALARM_MS = 31 * 60 * 1000;
 
 /** What a stage tunes; every other alarm fires on the first occurrence in 5 minutes. */
 export interface AlarmThresholds {
@@ -116,7 +121,14 @@ export class Monitoring extends Construct {
     }).topic;
     const notify = new SnsAction(this.topic);
 
-    const alarm = (slug: RunbookSlug, metric: IMetric, threshold: number, meaning: string, comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD) => {
+    const alarm = (
+      slug: RunbookSlug,
+      metric: IMetric,
+      threshold: number,
+      meaning: string,
+      comparison = ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      missingData = TreatMissingData.NOT_BREACHING,
+    ) => {
       const created = new Alarm(this, `${pascalCase(slug)}Alarm`, {
         alarmName: `${stackName}-${slug}`,
         alarmDescription: `${meaning} Runbook: ${runbookUrl(props.runbookBaseUrl ?? DEFAULT_RUNBOOK_BASE_URL, slug)}`,
@@ -125,7 +137,7 @@ export class Monitoring extends Construct {
         comparisonOperator: comparison,
         evaluationPeriods: 1,
         datapointsToAlarm: 1,
-        treatMissingData: TreatMissingData.NOT_BREACHING,
+        treatMissingData: missingData,
       });
       created.addAlarmAction(notify);
       created.addOkAction(notify);
@@ -189,6 +201,15 @@ export class Monitoring extends Construct {
         kmsErrors(),
         1,
         'A KMS Encrypt or Decrypt of a password failed: the key is disabled or its policy changed, or a ciphertext does not match its owner.',
+      ),
+      // Missing data breaches: the sweeper reports every minute, so silence means it stopped.
+      'password-age': alarm(
+        'password-age',
+        oldestPasswordAge(),
+        PASSWORD_AGE_ALARM_MS,
+        'A stored password is older than 31 minutes (or the session sweeper stopped reporting): passwords outlive their 30 minutes until the sweeper deletes again.',
+        ComparisonOperator.GREATER_THAN_THRESHOLD,
+        TreatMissingData.BREACHING,
       ),
     };
 

@@ -85,7 +85,8 @@ export type RelayMetricName =
   | 'BridgeCalls'
   | 'BridgeLatency'
   | 'RevealApiRequests'
-  | 'KmsErrors';
+  | 'KmsErrors'
+  | 'OldestPasswordAge';
 
 /** A metric the handlers emit: `service` is always a dimension, with the ones listed in monitoring.ts. */
 export function relayMetric(
@@ -180,4 +181,9 @@ export function kmsErrors(): MathExpression {
       ),
     ),
   );
+}
+
+/** The sweeper's report of the oldest password still stored, in milliseconds (the worst minute of the period). */
+export function oldestPasswordAge(): Metric {
+  return relayMetric('OldestPasswordAge', { service: 'session-sweeper' }, { statistic: Stats.MAXIMUM, label: 'Oldest stored password (ms)' });
 }

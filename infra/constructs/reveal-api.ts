@@ -8,10 +8,11 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { JwtSettings } from '../config';
 import { grantSecretValue } from './bridge-secrets';
-import { grantPasswordKey, grantTableItems } from './data';
+import { grantPasswordKey } from './data';
 import type { RelayHttpApi } from './http-api';
 import type { FunctionNetwork } from './egress-network';
 import { ServiceFunction, type LogSettings } from './service-function';
+import { ERASE_ITEMS, grantItems, grantTableKey, ITEM_PREFIXES, READ_ITEMS, WRITE_ITEMS } from './table-access';
 
 /** The routes that hand out a password: a user needs a handful a day, an attacker many. */
 export const PASSWORD_ROUTE_THROTTLE = { rateLimit: 10, burstLimit: 20 };
@@ -20,6 +21,8 @@ export interface RevealApiProps {
   readonly api: RelayHttpApi;
   readonly jwt: JwtSettings;
   readonly table: Table;
+  /** Stored sessions (encrypted passwords), without backups. */
+  readonly sessionTable: Table;
   readonly dataKey: IKey;
   readonly passwordKey: IKey;
   readonly bridgeCredentialsSecret: ISecret;
@@ -52,6 +55,7 @@ export class RevealApi extends Construct {
       timeout: Duration.seconds(20),
       environment: {
         TABLE_NAME: props.table.tableName,
+        SESSION_TABLE_NAME: props.sessionTable.tableName,
         PASSWORD_KEY_ARN: props.passwordKey.keyArn,
         BRIDGE_API_URL: props.bridgeApiUrl,
         BRIDGE_CREDENTIALS_SECRET_ID: props.bridgeCredentialsSecret.secretArn,
@@ -60,7 +64,12 @@ export class RevealApi extends Construct {
       ...props.logging,
       ...(props.network ? { network: props.network } : {}),
     });
-    grantTableItems(props.table, props.dataKey, this.handler.role);
+    // Profiles: read only (renewals). Guidance records: read, claim, erase. Sessions: everything.
+    const role = this.handler.role;
+    grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.profiles], actions: ['dynamodb:GetItem'] });
+    grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.appUser], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...ERASE_ITEMS] });
+    grantItems(role, { table: props.sessionTable, prefixes: [ITEM_PREFIXES.appUser], actions: [...READ_ITEMS, ...WRITE_ITEMS, ...ERASE_ITEMS] });
+    grantTableKey(props.dataKey, role);
     grantPasswordKey(props.passwordKey, this.handler.role, ['kms:Decrypt', 'kms:Encrypt']);
     grantSecretValue(props.bridgeCredentialsSecret, this.handler.role);
 

@@ -53,7 +53,7 @@ export const FUNCTION_ESBUILD_OPTIONS = {
   alias: { '@aws-sdk/credential-provider-node': LAMBDA_CREDENTIALS_SHIM },
 } as const satisfies BuildOptions;
 
-export const FUNCTION_NAMES = ['bridge-webhook', 'session-worker', 'reveal-api', 'internal-users'] as const;
+export const FUNCTION_NAMES = ['bridge-webhook', 'session-worker', 'reveal-api', 'internal-users', 'session-sweeper'] as const;
 export type FunctionName = (typeof FUNCTION_NAMES)[number];
 
 /** `functions/<name>/handler.ts`, exporting `handler`. */

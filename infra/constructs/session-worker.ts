@@ -8,15 +8,18 @@ import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { grantSecretValue } from './bridge-secrets';
-import { grantPasswordKey, grantTableItems } from './data';
+import { grantPasswordKey } from './data';
 import type { FunctionNetwork } from './egress-network';
 import { ServiceFunction, type LogSettings } from './service-function';
+import { ERASE_ITEMS, grantItems, grantTableKey, ITEM_PREFIXES, READ_ITEMS, WRITE_ITEMS } from './table-access';
 import { VISIBILITY_TIMEOUT_FACTOR } from './webhook-ingress';
 
 export interface SessionWorkerProps {
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly table: Table;
+  /** Stored sessions (encrypted passwords), without backups. */
+  readonly sessionTable: Table;
   readonly dataKey: IKey;
   readonly passwordKey: IKey;
   readonly topic: ITopic;
@@ -57,6 +60,7 @@ export class SessionWorker extends Construct {
       timeout: props.timeout,
       environment: {
         TABLE_NAME: props.table.tableName,
+        SESSION_TABLE_NAME: props.sessionTable.tableName,
         PASSWORD_KEY_ARN: props.passwordKey.keyArn,
         TOPIC_ARN: props.topic.topicArn,
         DEAD_LETTER_QUEUE_URL: props.deadLetterQueue.queueUrl,
@@ -78,7 +82,12 @@ export class SessionWorker extends Construct {
         reportBatchItemFailures: true,
       }),
     );
-    grantTableItems(props.table, props.dataKey, role);
+    // Profiles: read only. Guidance records: record, claim, list, erase. Idempotency: its own partition.
+    grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.profiles], actions: ['dynamodb:GetItem'] });
+    grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.appUser], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...ERASE_ITEMS] });
+    grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.idempotency], actions: [...READ_ITEMS, ...WRITE_ITEMS] });
+    grantItems(role, { table: props.sessionTable, prefixes: [ITEM_PREFIXES.appUser], actions: [...READ_ITEMS, ...WRITE_ITEMS, ...ERASE_ITEMS] });
+    grantTableKey(props.dataKey, role);
     grantPasswordKey(props.passwordKey, role, ['kms:Encrypt']);
     // Not grantPublish: it would add kms:GenerateDataKey* on the key without the ViaService condition.
     role.addToPrincipalPolicy(new PolicyStatement({ actions: ['sns:Publish'], resources: [props.topic.topicArn] }));

@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { scanEveryTable } from '../dynamo';
 import type { LocalStack } from '../stack';
 import type { StoredRow } from './reconcile';
 
@@ -9,26 +9,21 @@ export interface TableSnapshot {
   readonly text: string;
 }
 
-/** Reads the whole single table (guidance records, sessions, profiles, idempotency records). */
+/** Reads both tables whole (guidance records, sessions, profiles, idempotency records). */
 export async function snapshotTable(stack: LocalStack): Promise<TableSnapshot> {
   const guidance: StoredRow[] = [];
   const sessions: StoredRow[] = [];
   const texts: string[] = [];
-  let cursor: Record<string, unknown> | undefined;
-  do {
-    const page = await stack.db.send(new ScanCommand({ TableName: stack.dynamo.tableName, ...(cursor ? { ExclusiveStartKey: cursor } : {}) }));
-    for (const item of page.Items ?? []) {
-      texts.push(JSON.stringify(item, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value)));
-      const row = {
-        appUserId: String(item.appUserId),
-        company: String(item.company),
-        ...(typeof item.eventKey === 'string' ? { eventKey: item.eventKey } : {}),
-        ...(typeof item.notifiedEventKey === 'string' ? { notifiedEventKey: item.notifiedEventKey } : {}),
-      };
-      if (item.kind === 'guidance') guidance.push(row);
-      if (item.kind === 'session') sessions.push(row);
-    }
-    cursor = page.LastEvaluatedKey;
-  } while (cursor);
+  for (const item of await scanEveryTable(stack.db, stack.dynamo)) {
+    texts.push(JSON.stringify(item, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value)));
+    const row = {
+      appUserId: String(item.appUserId),
+      company: String(item.company),
+      ...(typeof item.eventKey === 'string' ? { eventKey: item.eventKey } : {}),
+      ...(typeof item.notifiedEventKey === 'string' ? { notifiedEventKey: item.notifiedEventKey } : {}),
+    };
+    if (item.kind === 'guidance') guidance.push(row);
+    if (item.kind === 'session') sessions.push(row);
+  }
   return { guidance, sessions, text: texts.join('\n') };
 }

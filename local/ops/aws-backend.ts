@@ -18,6 +18,7 @@ export interface StackOutputs {
   readonly QueueUrl: string;
   readonly DeadLetterQueueUrl: string;
   readonly TableName: string;
+  readonly SessionTableName: string;
 }
 
 export interface AwsClients {
@@ -31,7 +32,7 @@ const MOVE_VISIBILITY_SECONDS = 60;
 
 /** The ops commands against a deployed stack, with the operator's AWS credentials. */
 export function awsOps(outputs: StackOutputs, clients: AwsClients): OpsBackend {
-  const store = new DynamoGuidanceStore(clients.db, outputs.TableName);
+  const store = new DynamoGuidanceStore(clients.db, outputs.TableName, outputs.SessionTableName);
   const queue = new SqsEventQueue(clients.sqs, outputs.QueueUrl);
 
   const attributes = async (queueUrl: string) => {

@@ -137,9 +137,9 @@ async function outputsFromStack(stackName: string, config: { region?: string }):
 }
 
 function requireOutputs(outputs: Record<string, string>, where: string): StackOutputs {
-  const missing = ['QueueUrl', 'DeadLetterQueueUrl', 'TableName'].filter((key) => !outputs[key]);
+  const missing = ['QueueUrl', 'DeadLetterQueueUrl', 'TableName', 'SessionTableName'].filter((key) => !outputs[key]);
   if (missing.length > 0) throw new Error(`${where} has no ${missing.join(', ')} output: is it a guidance-relay stack?`);
-  return { QueueUrl: outputs.QueueUrl!, DeadLetterQueueUrl: outputs.DeadLetterQueueUrl!, TableName: outputs.TableName! };
+  return { QueueUrl: outputs.QueueUrl!, DeadLetterQueueUrl: outputs.DeadLetterQueueUrl!, TableName: outputs.TableName!, SessionTableName: outputs.SessionTableName! };
 }
 
 /** A clear sentence for the errors an operator meets; never a stack trace. */

@@ -11,7 +11,7 @@ import {
 import type { GuidanceRecord, StoredSession } from '../domain/guidance-session';
 import type { ClaimLease, ClaimResult, GuidanceStore, NotificationKind, RecordGuidanceResult } from '../ports/guidance-store';
 import type { SessionInventory, SessionLocator } from '../ports/session-inventory';
-import { GUIDANCE_PREFIX, keys, SESSION_PREFIX, TTL_ATTRIBUTE } from './dynamo-keys';
+import { EXPIRY_SHARD_ATTRIBUTE, expiryShardOf, GUIDANCE_PREFIX, keys, SESSION_PREFIX, TTL_ATTRIBUTE } from './dynamo-keys';
 import { claimState, isConditionFailure, toGuidance, toSession } from './dynamo-items';
 
 const BATCH_WRITE_LIMIT = 25;
@@ -20,13 +20,20 @@ const BATCH_WRITE_ATTEMPTS = 5;
 const NOTIFICATION_ATTRIBUTE: Record<NotificationKind, string> = { event: 'notifiedEventKey', renewal: 'notifiedRenewalKey' };
 const LEASE_ATTRIBUTE: Record<NotificationKind, string> = { event: 'notifiedEventLeaseUntil', renewal: 'notifiedRenewalLeaseUntil' };
 
+/** What a key-only read projects: the key attributes, nothing else. */
+const KEYS_ONLY = 'pk, sk';
+
 const isSessionItem = (item: Record<string, unknown>) => String(item.sk).startsWith(SESSION_PREFIX);
 
-/** Guidance records and sessions in the single table; races are settled by condition expressions. */
+/**
+ * Guidance records in the guidance table, sessions in the session table (no backups, see
+ * dynamo-keys.ts); races are settled by condition expressions.
+ */
 export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
   constructor(
     private readonly db: DynamoDBDocumentClient,
     private readonly tableName: string,
+    private readonly sessionTableName: string,
   ) {}
 
   async recordGuidance(record: Omit<GuidanceRecord, 'notifiedEventKey'>): Promise<RecordGuidanceResult> {
@@ -119,9 +126,9 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
   }
 
   async listGuidance(appUserId: string): Promise<{ guidance: GuidanceRecord; session?: StoredSession }[]> {
-    const items = await this.queryPartition(appUserId);
+    const [items, sessionItems] = await Promise.all([this.queryPartition(this.tableName, appUserId), this.queryPartition(this.sessionTableName, appUserId)]);
     const sessions = new Map<string, StoredSession>();
-    for (const session of items.filter(isSessionItem).map(toSession)) sessions.set(session.companyIdentificationNumber, session);
+    for (const session of sessionItems.filter(isSessionItem).map(toSession)) sessions.set(session.companyIdentificationNumber, session);
     return items
       .filter((item) => String(item.sk).startsWith(GUIDANCE_PREFIX))
       .map(toGuidance)
@@ -133,7 +140,7 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
 
   async getSession(appUserId: string, company: string): Promise<StoredSession | undefined> {
     const { Item } = await this.db.send(
-      new GetCommand({ TableName: this.tableName, Key: keys.session(appUserId, company), ConsistentRead: true }),
+      new GetCommand({ TableName: this.sessionTableName, Key: keys.session(appUserId, company), ConsistentRead: true }),
     );
     return Item ? toSession(Item) : undefined;
   }
@@ -150,12 +157,13 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
       values[':now'] = expect.nowMs;
       values[':replaces'] = expect.replaces;
     }
+    const key = keys.session(session.appUserId, session.companyIdentificationNumber);
     try {
       await this.db.send(
         new PutCommand({
-          TableName: this.tableName,
+          TableName: this.sessionTableName,
           Item: {
-            ...keys.session(session.appUserId, session.companyIdentificationNumber),
+            ...key,
             kind: 'session',
             appUserId: session.appUserId,
             company: session.companyIdentificationNumber,
@@ -167,7 +175,9 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
             revealCount: session.revealCount,
             eventTimestamp: session.eventTimestamp,
             ...(session.eventKey === undefined ? {} : { eventKey: session.eventKey }),
-            // DynamoDB's sweeper is lazy (up to days); readers check expiresAt themselves.
+            // The expiry index: the session sweeper deletes the item within a minute of expiresAt.
+            [EXPIRY_SHARD_ATTRIBUTE]: expiryShardOf(key.pk, key.sk),
+            // DynamoDB's own TTL is only the backstop (lazy, up to days); readers check expiresAt themselves.
             [TTL_ATTRIBUTE]: Math.ceil(session.expiresAt / 1000),
           },
           ConditionExpression: conditions.join(' AND '),
@@ -185,7 +195,7 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
     try {
       const { Attributes } = await this.db.send(
         new UpdateCommand({
-          TableName: this.tableName,
+          TableName: this.sessionTableName,
           Key: keys.session(appUserId, company),
           UpdateExpression: 'ADD revealCount :one',
           ConditionExpression: 'sessionId = :sid AND expiresAt > :now',
@@ -204,7 +214,7 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
     try {
       await this.db.send(
         new DeleteCommand({
-          TableName: this.tableName,
+          TableName: this.sessionTableName,
           Key: keys.session(appUserId, company),
           ...(sessionId === undefined
             ? {}
@@ -216,21 +226,32 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
     }
   }
 
+  /**
+   * Reads keys only (Select SPECIFIC_ATTRIBUTES of pk, sk) and deletes by BatchWriteItem, which can
+   * return no item: the internal-users role is allowed exactly that on the session table, so it
+   * erases passwords without ever being able to read a ciphertext or a URL.
+   */
   async eraseAppUser(appUserId: string): Promise<number> {
-    const items = await this.queryPartition(appUserId, 'pk, sk');
-    for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
-      const deletes = items.slice(start, start + BATCH_WRITE_LIMIT).map((item) => ({
-        DeleteRequest: { Key: { pk: item.pk, sk: item.sk } },
-      }));
-      await this.batchDelete(deletes);
+    let erased = 0;
+    for (const table of [this.tableName, this.sessionTableName]) {
+      const items = await this.queryPartition(table, appUserId, KEYS_ONLY);
+      for (let start = 0; start < items.length; start += BATCH_WRITE_LIMIT) {
+        const deletes = items.slice(start, start + BATCH_WRITE_LIMIT).map((item) => ({
+          DeleteRequest: { Key: { pk: item.pk, sk: item.sk } },
+        }));
+        await this.batchDelete(table, deletes);
+      }
+      erased += items.length;
     }
-    return items.length;
+    return erased;
   }
 
   async findSessions(scope: { appUserId: string } | 'all'): Promise<SessionLocator[]> {
     const projection = 'appUserId, company, sessionId, expiresAt, sk';
     const items =
-      scope === 'all' ? await this.scanSessions(projection) : (await this.queryPartition(scope.appUserId, projection)).filter(isSessionItem);
+      scope === 'all'
+        ? await this.scanSessions(projection)
+        : (await this.queryPartition(this.sessionTableName, scope.appUserId, projection)).filter(isSessionItem);
     return items.map((item) => ({
       appUserId: String(item.appUserId),
       companyIdentificationNumber: String(item.company),
@@ -239,28 +260,29 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
     }));
   }
 
-  private async batchDelete(requests: { DeleteRequest: { Key: Record<string, unknown> } }[]): Promise<void> {
+  private async batchDelete(table: string, requests: { DeleteRequest: { Key: Record<string, unknown> } }[]): Promise<void> {
     let pending = requests;
     for (let attempt = 1; pending.length > 0; attempt += 1) {
       if (attempt > BATCH_WRITE_ATTEMPTS) throw new Error('DynamoDB left deletes unprocessed after retries.');
       if (attempt > 1) await new Promise((resolve) => setTimeout(resolve, 50 * 2 ** attempt * Math.random()));
       const { UnprocessedItems } = await this.db.send(
-        new BatchWriteCommand({ RequestItems: { [this.tableName]: pending } }),
+        new BatchWriteCommand({ RequestItems: { [table]: pending } }),
       );
-      pending = (UnprocessedItems?.[this.tableName] ?? []) as typeof pending;
+      pending = (UnprocessedItems?.[table] ?? []) as typeof pending;
     }
   }
 
-  private async queryPartition(appUserId: string, projection?: string): Promise<Record<string, unknown>[]> {
+  private async queryPartition(table: string, appUserId: string, projection?: string): Promise<Record<string, unknown>[]> {
     return collect(
       paginateQuery(
         { client: this.db },
         {
-          TableName: this.tableName,
+          TableName: table,
           KeyConditionExpression: 'pk = :pk',
           ExpressionAttributeValues: { ':pk': keys.appUserPartition(appUserId) },
           ConsistentRead: true,
-          ...(projection ? { ProjectionExpression: projection } : {}),
+          // Explicit, so an IAM condition on dynamodb:Select can require it (it is absent otherwise).
+          ...(projection ? { ProjectionExpression: projection, Select: 'SPECIFIC_ATTRIBUTES' as const } : {}),
         },
       ),
     );
@@ -271,7 +293,7 @@ export class DynamoGuidanceStore implements GuidanceStore, SessionInventory {
       paginateScan(
         { client: this.db },
         {
-          TableName: this.tableName,
+          TableName: this.sessionTableName,
           FilterExpression: 'begins_with(sk, :session)',
           ExpressionAttributeValues: { ':session': SESSION_PREFIX },
           ProjectionExpression: projection,

@@ -1,10 +1,14 @@
 /**
- * Single-table design. Access patterns and their keys:
- * - profile of a Bridge user ............ pk USER#<bridgeUuid>  sk PROFILE
- * - guidance of an app user and company .. pk APP#<appUserId>   sk GUIDANCE#<siren>   (appUserId escaped: encodeKeyPart)
- * - stored session (encrypted password) .. pk APP#<appUserId>   sk SESSION#<siren>   (ttl)
- * - everything of an app user ............ Query pk APP#<appUserId>
- * - worker idempotency (Powertools) ...... pk IDEMPOTENCY#session-worker  sk <hash> (ttl)
+ * Two tables. The guidance table (point-in-time recovery on) holds what must survive a restore;
+ * the session table (no backups) holds the encrypted passwords, so none outlives its 30 minutes.
+ * Access patterns and their keys:
+ * - profile of a Bridge user ............ guidance table  pk USER#<bridgeUuid>  sk PROFILE
+ * - guidance of an app user and company .. guidance table  pk APP#<appUserId>   sk GUIDANCE#<siren>   (appUserId escaped: encodeKeyPart)
+ * - worker idempotency (Powertools) ...... guidance table  pk IDEMPOTENCY#session-worker  sk <hash> (ttl)
+ * - stored session (encrypted password) .. session table   pk APP#<appUserId>   sk SESSION#<siren>   (ttl)
+ * - everything of an app user ............ Query pk APP#<appUserId> in both tables
+ * - sessions by expiry (the sweeper) ..... session table, index `expiry`: pk expiryShard (EXPIRY#0..3), sk expiresAt
+ * The key prefixes are also what each function's IAM rights are limited to (dynamodb:LeadingKeys).
  */
 export const keys = {
   profile: (bridgeUserUuid: string) => ({ pk: `USER#${bridgeUserUuid}`, sk: 'PROFILE' }),
@@ -33,3 +37,29 @@ export const GUIDANCE_PREFIX = 'GUIDANCE#';
 export const SESSION_PREFIX = 'SESSION#';
 export const TTL_ATTRIBUTE = 'ttl';
 export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY#session-worker';
+
+/** Partition-key prefixes, as the IAM conditions name them (infra/constructs/table-access.ts). */
+export const PROFILE_PREFIX = 'USER#';
+export const APP_PREFIX = 'APP#';
+
+/** The sparse index of session expiries: only session items carry its keys; it projects no secret. */
+export const EXPIRY_INDEX = 'expiry';
+export const EXPIRY_SHARD_ATTRIBUTE = 'expiryShard';
+export const EXPIRY_SORT_ATTRIBUTE = 'expiresAt';
+export const EXPIRY_SHARD_PREFIX = 'EXPIRY#';
+/** What the index projects besides the keys: nothing secret (no ciphertext, no URL). */
+export const EXPIRY_INDEX_ATTRIBUTES = ['appUserId', 'company', 'createdAt'] as const;
+/**
+ * Sessions are spread over this many index partitions, so one busy minute of writes never lands on
+ * one partition; the sweeper queries each (4 small queries a minute).
+ */
+export const EXPIRY_SHARDS = 4;
+
+/** The shard of a session: a stable hash of its table key, so a rewrite lands on the same shard. */
+export function expiryShardOf(pk: string, sk: string): string {
+  let hash = 0;
+  for (const char of `${pk}|${sk}`) hash = (hash * 31 + char.charCodeAt(0)) >>> 0;
+  return `${EXPIRY_SHARD_PREFIX}${hash % EXPIRY_SHARDS}`;
+}
+
+export const expiryShards = (): string[] => Array.from({ length: EXPIRY_SHARDS }, (_, shard) => `${EXPIRY_SHARD_PREFIX}${shard}`);

@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { scanEveryTable } from '../../local/dynamo';
 import { runOps } from '../../local/ops/cli';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { captureLogs, leakedSecrets } from '../fixtures/log-capture';
@@ -112,7 +112,7 @@ describe('npm run ops -- --local', () => {
       expect((await client.call('DELETE', `/internal/users/${grace}`, { token: client.admin })).status).toBe(204);
     });
 
-    const { Items } = await stack.db.send(new ScanCommand({ TableName: stack.dynamo.tableName }));
+    const Items = await scanEveryTable(stack.db, stack.dynamo);
     const table = JSON.stringify(Items);
     expect(table).not.toMatch(/grace|13131313-1313/);
     const elsewhere = JSON.stringify({ dlq: stack.queue.deadLetters, outbox: stack.outbox.entries }) + output;

@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { scanEveryTable } from '../../local/dynamo';
 import { SignJWT } from 'jose';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER } from '../../local/jwt';
@@ -79,7 +79,7 @@ describe('the laptop stack, end to end over HTTP', () => {
     const configured = [stack.config.webhookSecrets[0]!, stack.config.bridgeClientSecret, stack.config.adminToken, stack.config.jwtSecret];
     expect(output).toContain('Audit');
     expect(leakedSecrets(output, [...passwords, ...urlTokens, token, ...configured])).toEqual([]);
-    const { Items } = await stack.db.send(new ScanCommand({ TableName: stack.dynamo.tableName }));
+    const Items = await scanEveryTable(stack.db, stack.dynamo);
     const table = JSON.stringify(Items, (_k, v: unknown) => (v instanceof Uint8Array ? Buffer.from(v).toString('latin1') : v));
     expect(leakedSecrets(table, passwords)).toEqual([]);
   });
@@ -139,7 +139,7 @@ describe('the laptop stack, end to end over HTTP', () => {
     expect(unauthenticated.status).toBe(401);
     expect(badUuid.status).toBe(400);
     expect(erased.status).toBe(204);
-    const { Items } = await stack.db.send(new ScanCommand({ TableName: stack.dynamo.tableName }));
+    const Items = await scanEveryTable(stack.db, stack.dynamo);
     expect(JSON.stringify(Items)).not.toMatch(/dave|55555555-5555/);
     expect((await client.call('GET', '/guidance', { token: await client.token('dave') })).json).toEqual({ items: [] });
   });

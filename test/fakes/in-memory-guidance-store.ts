@@ -1,6 +1,7 @@
 import type { GuidanceRecord, StoredSession } from '../../shared/domain/guidance-session';
 import type { ClaimLease, ClaimResult, GuidanceStore, NotificationKind, RecordGuidanceResult } from '../../shared/ports/guidance-store';
 import type { SessionInventory, SessionLocator } from '../../shared/ports/session-inventory';
+import type { ExpiringSession, SessionExpiry } from '../../shared/ports/session-expiry';
 import { GUIDANCE_PREFIX, keys, SESSION_PREFIX, TTL_ATTRIBUTE } from '../../shared/adapters/dynamo-keys';
 import { claimState, toGuidance, toSession } from '../../shared/adapters/dynamo-items';
 
@@ -24,7 +25,7 @@ export class ConditionalCheckFailedError extends Error {
 const NOTIFICATION_ATTRIBUTE: Record<NotificationKind, string> = { event: 'notifiedEventKey', renewal: 'notifiedRenewalKey' };
 const LEASE_ATTRIBUTE: Record<NotificationKind, string> = { event: 'notifiedEventLeaseUntil', renewal: 'notifiedRenewalLeaseUntil' };
 
-export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory {
+export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory, SessionExpiry {
   private readonly partitions = new Map<string, Map<string, Item>>();
 
   async recordGuidance(record: Omit<GuidanceRecord, 'notifiedEventKey'>): Promise<RecordGuidanceResult> {
@@ -168,6 +169,31 @@ export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory {
       }));
   }
 
+  async findExpiringBy(untilMs: number): Promise<ExpiringSession[]> {
+    return this.sessionItems()
+      .filter((item) => Number(item.expiresAt) <= untilMs)
+      .map(toExpiring)
+      .sort((a, b) => a.expiresAt - b.expiresAt);
+  }
+
+  async deleteIfExpired(session: Pick<ExpiringSession, 'appUserId' | 'companyIdentificationNumber'>, nowMs: number): Promise<boolean> {
+    const key = keys.session(session.appUserId, session.companyIdentificationNumber);
+    const existing = this.get(key);
+    // expiresAt <= :now
+    if (!existing || !isLessOrEqual(existing.expiresAt, nowMs)) return false;
+    this.partitions.get(key.pk)?.delete(key.sk);
+    return true;
+  }
+
+  async oldestCreatedAt(): Promise<number | undefined> {
+    const first = this.sessionItems().sort((a, b) => Number(a.expiresAt) - Number(b.expiresAt))[0];
+    return first === undefined ? undefined : Number(first.createdAt);
+  }
+
+  private sessionItems(): Item[] {
+    return [...this.partitions.keys()].flatMap((pk) => this.query(pk)).filter((item) => String(item.sk).startsWith(SESSION_PREFIX));
+  }
+
   private get(key: Key): Item | undefined {
     const item = this.partitions.get(key.pk)?.get(key.sk);
     return item ? structuredClone(item) : undefined;
@@ -187,6 +213,15 @@ export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory {
       .sort((a, b) => Buffer.compare(Buffer.from(String(a.sk), 'utf8'), Buffer.from(String(b.sk), 'utf8')))
       .map((item) => structuredClone(item));
   }
+}
+
+function toExpiring(item: Item): ExpiringSession {
+  return {
+    appUserId: String(item.appUserId),
+    companyIdentificationNumber: String(item.company),
+    createdAt: Number(item.createdAt),
+    expiresAt: Number(item.expiresAt),
+  };
 }
 
 // A comparison with a missing or non-number attribute is false in a DynamoDB condition.

@@ -49,7 +49,7 @@ const BRIDGE_STATUSES = ['2xx', '400', '401', '403', '408', '429', '5xx', 'other
 const REVEAL_ACTIONS = ['list', 'reveal', 'delete', 'rotate'];
 const REVEAL_OUTCOMES = ['success', 'not_found', 'invalid_request', 'unauthorized', 'service_unavailable', 'upstream_error', 'internal_error'];
 const NOTIFICATION_SLUGS = ['notifications-failed', 'notifications-undelivered'];
-const RUNBOOK_SLUGS = ['dead-letters', 'queue-age', 'webhook-5xx', 'worker-errors', 'worker-throttles', 'bridge-403', 'bridge-errors', 'reveal-5xx', 'kms-errors'];
+const RUNBOOK_SLUGS = ['dead-letters', 'queue-age', 'webhook-5xx', 'worker-errors', 'worker-throttles', 'bridge-403', 'bridge-errors', 'reveal-5xx', 'kms-errors', 'password-age'];
 
 function idOf(type: string, predicate: (id: string, resource: Resource) => boolean): string {
   const ids = Object.entries(resources)
@@ -180,7 +180,8 @@ describe('alarms', () => {
     expect(props.OKActions).toEqual([{ Ref: alarmTopicId() }]);
     expect(props.InsufficientDataActions).toBeUndefined();
     expect(props.AlarmDescription).toMatch(new RegExp(`^\\S.{30,} Runbook: https://github\\.com/guidance-relay/guidance-relay/blob/main/README\\.md#runbook-${slug}$`));
-    expect(props).toMatchObject({ EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: 'notBreaching' });
+    // Every metric exists only when something happens, except the sweeper's, reported every minute: its silence is a failure.
+    expect(props).toMatchObject({ EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: slug === 'password-age' ? 'breaching' : 'notBreaching' });
   });
 
   it.each(RUNBOOK_SLUGS)('%s reads at most 10 metrics (CloudWatch’s hard limit for math alarms) and no SEARCH', (slug) => {
@@ -233,6 +234,7 @@ describe('alarms', () => {
       1,
       'GreaterThanOrEqualToThreshold',
     ],
+    ['password-age', () => [emf('OldestPasswordAge', { service: 'session-sweeper' }, 'Maximum')], 31 * 60 * 1000, 'GreaterThanThreshold'],
   ];
 
   it.each(CASES)('%s watches exactly its metrics over 5 minutes, with its threshold', (slug, metrics, threshold, comparison) => {
@@ -306,7 +308,7 @@ describe('dashboard', () => {
       .filter(([, r]) => r.Type === 'AWS::CloudWatch::Alarm')
       .map(([id]) => id);
 
-    expect(status!.properties.alarms).toHaveLength(11);
+    expect(status!.properties.alarms).toHaveLength(12);
     expect(references).toEqual(expect.arrayContaining(alarmIds));
   });
 
@@ -382,10 +384,10 @@ describe('the metric table of monitoring.ts (copied into the README)', () => {
       }),
   );
 
-  it('opens the file and lists exactly the eight metrics', () => {
+  it('opens the file and lists exactly the nine metrics', () => {
     expect(source.startsWith('/**')).toBe(true);
     expect(Object.keys(rows).sort()).toEqual(
-      ['BridgeCalls', 'BridgeLatency', 'DeadLetters', 'GuidanceEvents', 'KmsErrors', 'RevealApiRequests', 'SessionsCreated', 'WebhookRequests'].sort(),
+      ['BridgeCalls', 'BridgeLatency', 'DeadLetters', 'GuidanceEvents', 'KmsErrors', 'OldestPasswordAge', 'RevealApiRequests', 'SessionsCreated', 'WebhookRequests'].sort(),
     );
     expect(header).toContain('Namespace `GuidanceRelay`');
   });
@@ -399,6 +401,7 @@ describe('the metric table of monitoring.ts (copied into the README)', () => {
     ['BridgeLatency', ['service', ...BRIDGE_CALLERS]],
     ['RevealApiRequests', ['service', 'reveal-api', 'action', 'outcome', ...REVEAL_ACTIONS, ...REVEAL_OUTCOMES]],
     ['KmsErrors', ['service', ...BRIDGE_CALLERS, 'operation', 'Encrypt', 'Decrypt']],
+    ['OldestPasswordAge', ['service', 'session-sweeper']],
   ])('documents every dimension and value of %s', (metric, values) => {
     for (const value of values) expect(rows[metric]).toContain(`\`${value}\``);
   });

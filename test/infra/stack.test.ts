@@ -25,7 +25,7 @@ type CfnJson = any;
 type Resource = { Type: string; Properties: Record<string, CfnJson>; DeletionPolicy?: string; UpdateReplacePolicy?: string };
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string; Condition?: Record<string, CfnJson> };
 
-const SERVICES = ['bridge-webhook', 'session-worker', 'reveal-api', 'internal-users'] as const;
+const SERVICES = ['bridge-webhook', 'session-worker', 'reveal-api', 'internal-users', 'session-sweeper'] as const;
 type Service = (typeof SERVICES)[number];
 
 function resources(type: string): [string, Resource][] {
@@ -79,7 +79,8 @@ const dataKeyId = () => logicalId('AWS::KMS::Key', (id) => id.startsWith('DataKe
 const passwordKeyId = () => logicalId('AWS::KMS::Key', (id) => id.startsWith('PasswordKey'));
 const queueId = () => logicalId('AWS::SQS::Queue', (id) => id.includes('GuidanceEventsQueue'));
 const dlqId = () => logicalId('AWS::SQS::Queue', (id) => id.includes('GuidanceEventsDlq'));
-const tableId = () => logicalId('AWS::DynamoDB::Table', () => true);
+const tableId = () => logicalId('AWS::DynamoDB::Table', (id) => id.startsWith('GuidanceTable'));
+const sessionTableId = () => logicalId('AWS::DynamoDB::Table', (id) => id.startsWith('SessionTable'));
 
 const ACCESS_LOG_STATEMENTS = ['logs:CreateLogStream', 'logs:PutLogEvents'];
 const XRAY = ['xray:PutTelemetryRecords', 'xray:PutTraceSegments'];
@@ -92,15 +93,7 @@ const VPC_ENI = [
   'ec2:DescribeSubnets',
   'ec2:UnassignPrivateIpAddresses',
 ];
-const TABLE_ITEMS = [
-  'dynamodb:BatchWriteItem',
-  'dynamodb:ConditionCheckItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:GetItem',
-  'dynamodb:PutItem',
-  'dynamodb:Query',
-  'dynamodb:UpdateItem',
-];
+const TABLE_ITEMS = ['dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', 'dynamodb:UpdateItem'];
 const TABLE_KEY = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'];
 const PASSWORD_CONTEXT = {
   'ForAllValues:StringEquals': { 'kms:EncryptionContextKeys': ['app_user_id', 'company_identification_number', 'session_id'] },
@@ -126,6 +119,7 @@ describe('functions', () => {
     ['session-worker', 30],
     ['reveal-api', 20],
     ['internal-users', 10],
+    ['session-sweeper', 150],
   ] as const)('%s times out after %i s', (service, seconds) => {
     expect(fn(service)[1].Properties.Timeout).toBe(seconds);
   });
@@ -146,6 +140,7 @@ describe('functions', () => {
       'session-worker',
       [
         'TABLE_NAME',
+        'SESSION_TABLE_NAME',
         'PASSWORD_KEY_ARN',
         'TOPIC_ARN',
         'DEAD_LETTER_QUEUE_URL',
@@ -156,8 +151,9 @@ describe('functions', () => {
         'QUEUE_VISIBILITY_TIMEOUT_SECONDS',
       ],
     ],
-    ['reveal-api', ['TABLE_NAME', 'PASSWORD_KEY_ARN', 'BRIDGE_API_URL', 'BRIDGE_CREDENTIALS_SECRET_ID', 'PASSWORD_TTL_SECONDS']],
-    ['internal-users', ['TABLE_NAME']],
+    ['reveal-api', ['TABLE_NAME', 'SESSION_TABLE_NAME', 'PASSWORD_KEY_ARN', 'BRIDGE_API_URL', 'BRIDGE_CREDENTIALS_SECRET_ID', 'PASSWORD_TTL_SECONDS']],
+    ['internal-users', ['TABLE_NAME', 'SESSION_TABLE_NAME']],
+    ['session-sweeper', ['SESSION_TABLE_NAME']],
   ] as const)('%s gets exactly the settings its handler reads', (service, names) => {
     const variables = fn(service)[1].Properties.Environment.Variables;
 
@@ -184,6 +180,7 @@ describe('functions', () => {
     expect(fn('session-worker')[1].Properties.Environment.Variables).toEqual(
       expect.objectContaining({
         TABLE_NAME: { Ref: tableId() },
+        SESSION_TABLE_NAME: { Ref: sessionTableId() },
         PASSWORD_KEY_ARN: { 'Fn::GetAtt': [passwordKeyId(), 'Arn'] },
         TOPIC_ARN: { Ref: expect.stringContaining('GuidanceReadyTopic') },
         DEAD_LETTER_QUEUE_URL: { Ref: dlqId() },
@@ -243,9 +240,16 @@ describe('bundles', () => {
     expect(map.sourcesContent).toBeUndefined();
   });
 
+  it.each(SERVICES)('%s bundles nothing of the IAM evaluator the tests use (AGPL-3.0, a devDependency only)', (service) => {
+    const { sources } = JSON.parse(readFileSync(path.join(assetDir(service), 'index.mjs.map'), 'utf8')) as { sources: string[] };
+
+    expect(sources.filter((source) => source.includes('@cloud-copilot/'))).toEqual([]);
+  });
+
   it.each([
     ['bridge-webhook', ['client-sqs', 'client-secrets-manager'], ['client-dynamodb', 'client-kms', 'client-sns']],
     ['internal-users', ['client-dynamodb'], ['client-kms', 'client-sns', 'client-sqs', 'client-secrets-manager']],
+    ['session-sweeper', ['client-dynamodb'], ['client-kms', 'client-sns', 'client-sqs', 'client-secrets-manager']],
   ] as const)('%s bundles only the AWS clients it calls', (service, needed, unneeded) => {
     const { sources } = JSON.parse(readFileSync(path.join(assetDir(service), 'index.mjs.map'), 'utf8')) as { sources: string[] };
     const bundles = (client: string) => sources.some((source) => source.includes(`node_modules/@aws-sdk/${client}/`));
@@ -299,8 +303,8 @@ describe('notifications', () => {
 });
 
 describe('data', () => {
-  it('stores everything in one pay-per-request table keyed pk/sk with TTL, PITR and the data key', () => {
-    template.hasResourceProperties('AWS::DynamoDB::Table', {
+  it('keeps profiles and guidance records in a pay-per-request table keyed pk/sk with TTL, PITR and the data key', () => {
+    expect(template.toJSON().Resources[tableId()].Properties).toMatchObject({
       KeySchema: [
         { AttributeName: 'pk', KeyType: 'HASH' },
         { AttributeName: 'sk', KeyType: 'RANGE' },
@@ -314,7 +318,35 @@ describe('data', () => {
       PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
       SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [dataKeyId(), 'Arn'] } },
     });
-    template.resourceCountIs('AWS::DynamoDB::Table', 1);
+    expect(template.toJSON().Resources[tableId()].Properties.GlobalSecondaryIndexes).toBeUndefined();
+    template.resourceCountIs('AWS::DynamoDB::Table', 2);
+  });
+
+  it('keeps stored passwords in their own table, never in a backup: no PITR, TTL as a backstop, the data key', () => {
+    expect(template.toJSON().Resources[sessionTableId()].Properties).toMatchObject({
+      KeySchema: [
+        { AttributeName: 'pk', KeyType: 'HASH' },
+        { AttributeName: 'sk', KeyType: 'RANGE' },
+      ],
+      BillingMode: 'PAY_PER_REQUEST',
+      TimeToLiveSpecification: { AttributeName: 'ttl', Enabled: true },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: false },
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [dataKeyId(), 'Arn'] } },
+    });
+    template.resourceCountIs('AWS::Backup::BackupPlan', 0);
+  });
+
+  it('indexes sessions by expiry in sharded partitions, projecting no ciphertext and no URL', () => {
+    expect(template.toJSON().Resources[sessionTableId()].Properties.GlobalSecondaryIndexes).toEqual([
+      {
+        IndexName: 'expiry',
+        KeySchema: [
+          { AttributeName: 'expiryShard', KeyType: 'HASH' },
+          { AttributeName: 'expiresAt', KeyType: 'RANGE' },
+        ],
+        Projection: { ProjectionType: 'INCLUDE', NonKeyAttributes: ['appUserId', 'company', 'createdAt'] },
+      },
+    ]);
   });
 
   it('uses two customer-managed keys with rotation on', () => {
@@ -336,15 +368,20 @@ describe('data', () => {
     });
   });
 
-  it('gives the password key to no service principal: only IAM roles of this stack use it', () => {
-    const statements = template.toJSON().Resources[passwordKeyId()].Properties.KeyPolicy.Statement as (Statement & { Principal: unknown })[];
+  it('gives the password key to no service principal: only the account (administration) and roles of this stack', () => {
+    const statements = template.toJSON().Resources[passwordKeyId()].Properties.KeyPolicy.Statement as (Statement & { Principal: { AWS: unknown } })[];
 
-    expect(statements).toHaveLength(1);
-    expect(statements[0]!.Principal).toEqual({ AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } });
+    for (const statement of statements) expect(Object.keys(statement.Principal)).toEqual(['AWS']);
+    expect(statements[0]).toEqual({
+      Effect: 'Allow',
+      Action: 'kms:*',
+      Resource: '*',
+      Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
+    });
   });
 
   it('destroys table, keys and secrets with a dev stack', () => {
-    for (const id of [tableId(), dataKeyId(), passwordKeyId()]) {
+    for (const id of [tableId(), sessionTableId(), dataKeyId(), passwordKeyId()]) {
       expect(template.toJSON().Resources[id]).toMatchObject({ DeletionPolicy: 'Delete', UpdateReplacePolicy: 'Delete' });
     }
     template.hasResourceProperties('AWS::DynamoDB::Table', { DeletionProtectionEnabled: false });
@@ -354,6 +391,7 @@ describe('data', () => {
     expect(dataKeyId()).toMatch(/^DataKey[0-9A-F]{8}$/);
     expect(passwordKeyId()).toMatch(/^PasswordKey[0-9A-F]{8}$/);
     expect(tableId()).toMatch(/^GuidanceTable[0-9A-F]{8}$/);
+    expect(sessionTableId()).toMatch(/^SessionTable[0-9A-F]{8}$/);
   });
 
   it('creates both secrets with generated placeholder values, never a value in the template', () => {
@@ -537,8 +575,10 @@ describe('IAM', () => {
     );
   });
 
-  it('gives the internal users API the table and nothing of the password key', () => {
-    expect(allActions('internal-users')).toEqual([...ACCESS_LOG_STATEMENTS, ...XRAY, ...TABLE_ITEMS, ...TABLE_KEY].sort());
+  it('gives the internal users API its items and nothing of the password key', () => {
+    expect(allActions('internal-users')).toEqual(
+      [...ACCESS_LOG_STATEMENTS, ...XRAY, 'dynamodb:BatchWriteItem', 'dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Query', ...TABLE_KEY].sort(),
+    );
     expect(JSON.stringify(statementsOf('internal-users'))).not.toContain(passwordKeyId());
   });
 
@@ -625,6 +665,7 @@ describe('outputs', () => {
     'ApiUrl',
     'WebhookUrl',
     'TableName',
+    'SessionTableName',
     'QueueUrl',
     'DeadLetterQueueUrl',
     'TopicArn',

@@ -8,6 +8,8 @@ import { documentClient } from '../../shared/aws/clients';
 import type { StoredSession } from '../../shared/domain/guidance-session';
 import type { GuidanceStore } from '../../shared/ports/guidance-store';
 import type { SessionInventory, SessionLocator } from '../../shared/ports/session-inventory';
+import type { SessionExpiry } from '../../shared/ports/session-expiry';
+import { DynamoSessionExpiry } from '../../shared/adapters/dynamo-session-expiry';
 import type { UserDirectory } from '../../shared/ports/user-directory';
 import { startLocalDynamo } from '../../local/dynamo';
 import { lambdaContext } from '../../local/http-gateway';
@@ -21,6 +23,7 @@ import { InMemoryUserDirectory } from '../fakes/in-memory-user-directory';
  */
 interface Ports {
   readonly store: GuidanceStore & SessionInventory;
+  readonly expiry: SessionExpiry;
   readonly users: UserDirectory;
   readonly idempotency: () => BasePersistenceLayer;
   stop(): Promise<void>;
@@ -33,7 +36,8 @@ const implementations: { name: string; start: () => Promise<Ports> }[] = [
       const dynamo = await startLocalDynamo();
       const db = documentClient(dynamo.client);
       return {
-        store: new DynamoGuidanceStore(db, dynamo.tableName),
+        store: new DynamoGuidanceStore(db, dynamo.tableName, dynamo.sessionTableName),
+        expiry: new DynamoSessionExpiry(db, dynamo.sessionTableName),
         users: new DynamoUserDirectory(db, dynamo.tableName),
         idempotency: () => idempotencyStore(dynamo.client, dynamo.tableName),
         stop: () => dynamo.stop(),
@@ -42,12 +46,16 @@ const implementations: { name: string; start: () => Promise<Ports> }[] = [
   },
   {
     name: 'in-memory fakes',
-    start: async () => ({
-      store: new InMemoryGuidanceStore(),
-      users: new InMemoryUserDirectory(),
-      idempotency: () => new InMemoryIdempotencyStore(),
-      stop: async () => undefined,
-    }),
+    start: async () => {
+      const store = new InMemoryGuidanceStore();
+      return {
+        store,
+        expiry: store,
+        users: new InMemoryUserDirectory(),
+        idempotency: () => new InMemoryIdempotencyStore(),
+        stop: async () => undefined,
+      };
+    },
   },
 ];
 
@@ -405,6 +413,51 @@ describe.each(implementations)('guidance store contract: $name', ({ start }) => 
         locator('s3', 'bob', COMPANY, NOW + TTL_MS),
       ]);
       expect(await store.findSessions({ appUserId: 'carol' })).toEqual([]);
+    });
+  });
+
+  describe('session expiry (the sweeper)', () => {
+    const at = (sessionId: string, appUserId: string, company: string, expiresAt: number) =>
+      session(sessionId, { appUserId, companyIdentificationNumber: company, createdAt: expiresAt - TTL_MS, expiresAt });
+
+    it('finds every session expiring by a time, earliest first, over all users, without their secrets', async () => {
+      await store.putSession(at('s1', 'alice', COMPANY, NOW + 30_000), { replaces: undefined, nowMs: NOW });
+      await store.putSession(at('s2', 'bob', COMPANY, NOW - 5_000), { replaces: undefined, nowMs: NOW });
+      await store.putSession(at('s3', 'carol', OTHER_COMPANY, NOW + 60_000), { replaces: undefined, nowMs: NOW });
+      await store.putSession(at('s4', 'dave', COMPANY, NOW + 90_001), { replaces: undefined, nowMs: NOW });
+      const found = (appUserId: string, company: string, expiresAt: number) => ({ appUserId, companyIdentificationNumber: company, createdAt: expiresAt - TTL_MS, expiresAt });
+
+      expect(await ports.expiry.findExpiringBy(NOW + 60_000)).toEqual([
+        found('bob', COMPANY, NOW - 5_000),
+        found('alice', COMPANY, NOW + 30_000),
+        found('carol', OTHER_COMPANY, NOW + 60_000),
+      ]);
+      expect(await ports.expiry.findExpiringBy(NOW - 10_000)).toEqual([]);
+    });
+
+    it('deletes a session only once it has expired (inclusive), and never a newer one stored in its place', async () => {
+      await store.putSession(at('old', 'alice', COMPANY, NOW), { replaces: undefined, nowMs: NOW });
+
+      expect(await ports.expiry.deleteIfExpired({ appUserId: 'alice', companyIdentificationNumber: COMPANY }, NOW - 1)).toBe(false);
+      expect(await store.getSession('alice', COMPANY)).toBeDefined();
+      await store.putSession(at('new', 'alice', COMPANY, NOW + TTL_MS), { replaces: 'old', nowMs: NOW });
+      expect(await ports.expiry.deleteIfExpired({ appUserId: 'alice', companyIdentificationNumber: COMPANY }, NOW)).toBe(false);
+      expect((await store.getSession('alice', COMPANY))?.sessionId).toBe('new');
+      expect(await ports.expiry.deleteIfExpired({ appUserId: 'alice', companyIdentificationNumber: COMPANY }, NOW + TTL_MS)).toBe(true);
+      expect(await store.getSession('alice', COMPANY)).toBeUndefined();
+      expect(await ports.expiry.deleteIfExpired({ appUserId: 'alice', companyIdentificationNumber: COMPANY }, NOW + TTL_MS)).toBe(false);
+      expect(await ports.expiry.findExpiringBy(NOW + 2 * TTL_MS)).toEqual([]);
+    });
+
+    it('tells when the oldest stored password was made, and nothing once none is stored', async () => {
+      expect(await ports.expiry.oldestCreatedAt()).toBeUndefined();
+      await store.putSession(at('s1', 'alice', COMPANY, NOW + 20_000), { replaces: undefined, nowMs: NOW });
+      await store.putSession(at('s2', 'bob', COMPANY, NOW + 10_000), { replaces: undefined, nowMs: NOW });
+      await store.putSession(at('s3', 'carol', COMPANY, NOW + 30_000), { replaces: undefined, nowMs: NOW });
+
+      expect(await ports.expiry.oldestCreatedAt()).toBe(NOW + 10_000 - TTL_MS);
+      await store.eraseAppUser('bob');
+      expect(await ports.expiry.oldestCreatedAt()).toBe(NOW + 20_000 - TTL_MS);
     });
   });
 

@@ -9,14 +9,14 @@ import { processGuidanceEvent } from '../../shared/domain/process-guidance-event
 import { guidanceEvent } from '../fixtures/sqs';
 import { ALICE, COMPANY, createWorld, type World } from '../fixtures/world';
 
-const outputs = { QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/main', DeadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/dlq', TableName: '' };
+const outputs = { QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/main', DeadLetterQueueUrl: 'https://sqs.eu-west-1.amazonaws.com/1/dlq', TableName: '', SessionTableName: '' };
 const sqs = mockClient(SQSClient);
 const cloudwatch = mockClient(CloudWatchClient);
 let world: World;
 
 function backend() {
   return awsOps(
-    { ...outputs, TableName: world.dynamo.tableName },
+    { ...outputs, TableName: world.dynamo.tableName, SessionTableName: world.dynamo.sessionTableName },
     { sqs: new SQSClient({ region: 'eu-west-1' }), cloudwatch: new CloudWatchClient({ region: 'eu-west-1' }), db: world.db },
   );
 }

@@ -30,8 +30,8 @@ describe('reveal', () => {
     corrupt[corrupt.length - 1]! ^= 1;
     await world.db.send(
       new PutCommand({
-        TableName: world.dynamo.tableName,
-        Item: { ...(await world.db.send(new GetCommand({ TableName: world.dynamo.tableName, Key: { pk: 'APP#alice', sk: `SESSION#${COMPANY}` } }))).Item, ciphertext: corrupt },
+        TableName: world.dynamo.sessionTableName,
+        Item: { ...(await world.db.send(new GetCommand({ TableName: world.dynamo.sessionTableName, Key: { pk: 'APP#alice', sk: `SESSION#${COMPANY}` } }))).Item, ciphertext: corrupt },
       }),
     );
 
@@ -132,7 +132,7 @@ describe('reveal', () => {
   it("never reveals a ciphertext swapped between two users: each gets a fresh session, not the other's password", async () => {
     await guidanceReadyFor(BOB);
     const [aliceOriginal, bobOriginal] = world.bridge.issued.map((issued) => issued.password);
-    const table = world.dynamo.tableName;
+    const table = world.dynamo.sessionTableName;
     const aliceItem = (await world.db.send(new GetCommand({ TableName: table, Key: { pk: 'APP#alice', sk: `SESSION#${COMPANY}` } }))).Item!;
     const bobItem = (await world.db.send(new GetCommand({ TableName: table, Key: { pk: 'APP#bob', sk: `SESSION#${COMPANY}` } }))).Item!;
     await world.db.send(new PutCommand({ TableName: table, Item: { ...aliceItem, ciphertext: bobItem.ciphertext } }));

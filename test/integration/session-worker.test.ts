@@ -1,4 +1,4 @@
-import { ScanCommand } from '@aws-sdk/lib-dynamodb';
+import { scanEveryTable } from '../../local/dynamo';
 import { createWorkerHandler, type WorkerDeps } from '../../functions/session-worker/app';
 import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
@@ -65,10 +65,10 @@ describe('session worker', () => {
     expect(session?.sessionId).toBe(issued.id);
     expect(session!.expiresAt - world.clock.now()).toBe(1800 * 1000);
     expect(await world.cipher.decrypt(session!.ciphertext, secretContextOf(session!))).toBe(issued.password);
-    const { Items } = await world.db.send(new ScanCommand({ TableName: world.dynamo.tableName }));
+    const Items = await scanEveryTable(world.db, world.dynamo);
     const raw = JSON.stringify(Items, (_key, value: unknown) => (value instanceof Uint8Array ? Buffer.from(value).toString('latin1') : value));
     expect(raw).not.toContain(issued.password);
-    const sessionItem = Items!.find((item) => String(item.sk).startsWith('SESSION#'))!;
+    const sessionItem = Items.find((item) => String(item.sk).startsWith('SESSION#'))!;
     expect(sessionItem.ttl).toBe(Math.ceil(session!.expiresAt / 1000));
     expect(world.outbox.entries.map((entry) => entry.message)).toEqual([
       {
@@ -142,7 +142,7 @@ describe('session worker', () => {
     await eraseUser(ALICE.bridgeUserUuid, { users: world.users, store: world.store });
     await processing;
 
-    const { Items } = await world.db.send(new ScanCommand({ TableName: world.dynamo.tableName }));
+    const Items = await scanEveryTable(world.db, world.dynamo);
     expect(JSON.stringify(Items)).not.toMatch(/alice|11111111-1111/);
     expect(world.outbox.entries).toHaveLength(0);
     expect(world.queue.deadLetters.map((letter) => letter.reason)).toEqual(['unknown_user']);

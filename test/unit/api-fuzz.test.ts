@@ -916,7 +916,7 @@ describe('reveal API and /internal/users under fuzzing, over the DynamoDB adapte
     );
     const db = documentClient(dynamo.client);
     const users = new DynamoUserDirectory(db, dynamo.tableName);
-    const store = new DynamoGuidanceStore(db, dynamo.tableName);
+    const store = new DynamoGuidanceStore(db, dynamo.tableName, dynamo.sessionTableName);
     const deps = { users, store, bridge, cipher: new LocalAesGcmCipher(), clock: new ManualClock(), passwordTtlSeconds: 1800 };
 
     // The worker's use case seeds two users, each with a guidance and a live session for two companies.
@@ -960,7 +960,7 @@ describe('reveal API and /internal/users under fuzzing, over the DynamoDB adapte
     // Arrange
     expect(guard.itemCount).toBe(10); // 2 profiles, 4 guidance records, 4 sessions
     const db = documentClient(dynamo.client);
-    const store = new DynamoGuidanceStore(db, dynamo.tableName);
+    const store = new DynamoGuidanceStore(db, dynamo.tableName, dynamo.sessionTableName);
     const seeded = seededSessions.get(sessionKey('alice', SHARED_COMPANY))!;
 
     // Act: one counted reveal, as a request that must not write would do it

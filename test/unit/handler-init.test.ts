@@ -8,6 +8,7 @@ const ENV = {
   QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/q',
   WEBHOOK_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:webhook',
   TABLE_NAME: 'table',
+  SESSION_TABLE_NAME: 'sessions',
   PASSWORD_KEY_ARN: 'arn:aws:kms:eu-west-1:000000000000:key/k',
   TOPIC_ARN: 'arn:aws:sns:eu-west-1:000000000000:t',
   DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/dlq',
@@ -22,7 +23,7 @@ describe('Lambda composition roots', () => {
     process.env = { ...saved };
   });
 
-  it.each(['bridge-webhook', 'session-worker', 'reveal-api', 'internal-users'])('%s initialises and exports a handler', (name) => {
+  it.each(['bridge-webhook', 'session-worker', 'reveal-api', 'internal-users', 'session-sweeper'])('%s initialises and exports a handler', (name) => {
     jest.isolateModules(() => {
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const module = require(`../../functions/${name}/handler`) as { handler: unknown };
