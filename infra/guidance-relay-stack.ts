@@ -1,13 +1,14 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { RelayConfig, Stage } from './config';
+import { ContextError, type RelayConfig, type Stage } from './config';
 import { AppUserPool } from './constructs/app-user-pool';
 import { EgressNetwork } from './constructs/egress-network';
 import { createBridgeSecrets } from './constructs/bridge-secrets';
 import { createGuidanceTable, createKeys } from './constructs/data';
 import { RelayHttpApi } from './constructs/http-api';
 import { InternalUsers } from './constructs/internal-users';
+import { InternalApiAccess } from './constructs/internal-api-access';
 import { Monitoring, type AlarmThresholds } from './constructs/monitoring';
 import { Notifications } from './constructs/notifications';
 import { RevealApi } from './constructs/reveal-api';
@@ -76,6 +77,13 @@ export class GuidanceRelayStack extends Stack {
     const table = createGuidanceTable(this, dataKey, policy);
     const secrets = createBridgeSecrets(this, { ...config, removalPolicy: policy.removalPolicy });
 
+    const zones = this.availabilityZones.length;
+    if (config.natGateways > zones) {
+      throw new ContextError(
+        'natGateways',
+        `must be an integer from 0 to ${zones} (one NAT gateway per Availability Zone; this stack sees ${zones}, as does any stack deployed without an account and region), got ${config.natGateways}.`,
+      );
+    }
     if (config.natGateways > 0) this.network = new EgressNetwork(this, 'EgressNetwork', { natGateways: config.natGateways, removalPolicy: policy.removalPolicy, logging });
     const network = this.network ? { network: this.network } : {};
 
@@ -129,6 +137,11 @@ export class GuidanceRelayStack extends Stack {
       ...network,
     });
     this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, dataKey, logging });
+    const internalAccess = new InternalApiAccess(this, 'InternalApiAccess', {
+      api: this.api,
+      routes: this.internalUsers.routes,
+      principalArns: config.internalApiPrincipals ?? [],
+    });
     this.monitoring = new Monitoring(this, 'Monitoring', {
       thresholds: policy.alarmThresholds,
       key: dataKey,
@@ -163,6 +176,11 @@ export class GuidanceRelayStack extends Stack {
         description: 'Register these addresses with Bridge: the worker and the reveal API call Bridge from them',
       });
     }
+    new CfnOutput(this, 'InternalApiArn', {
+      value: internalAccess.internalRoutesArn,
+      description: 'Allow execute-api:Invoke on this ARN to call /internal/users (SigV4); context internalApiPrincipals does it for you',
+    });
+    if (internalAccess.policy) new CfnOutput(this, 'InternalApiPolicyArn', { value: internalAccess.policy.managedPolicyArn });
     if (this.userPool) {
       new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: this.userPool.client.userPoolClientId });
