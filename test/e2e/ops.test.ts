@@ -143,7 +143,7 @@ describe('npm run ops -- --local', () => {
       await client.call('POST', `/guidance/${COMPANY_A}/reveal`, { token });
       await ops('revoke', '--user', 'grace', '--company', COMPANY_B);
       expect(await stack.store.findSessions({ appUserId: 'grace' })).toHaveLength(1);
-      expect((await client.call('DELETE', `/internal/users/${grace}`, { token: client.admin })).status).toBe(204);
+      expect(await runUsers(['delete', grace, '--local', '--url', stack.url, '--token', stack.config.adminToken], quiet)).toBe(0);
     });
 
     const { Items } = await stack.db.send(new ScanCommand({ TableName: stack.dynamo.tableName }));
@@ -152,6 +152,16 @@ describe('npm run ops -- --local', () => {
     const elsewhere = JSON.stringify({ dlq: stack.queue.deadLetters, outbox: stack.outbox.entries }) + output;
     expect(leakedSecrets(elsewhere, ['grace@example.com', '+33612345678'])).toEqual([]);
     expect(await stack.store.findSessions({ appUserId: 'grace' })).toEqual([]);
+  });
+
+  it('answers the queue routes the ops commands use with 4xx JSON for bad input or a missing token', async () => {
+    const tooMany = await client.call('POST', '/_local/ops/queue/receive-dead-letters', { token: client.admin, body: JSON.stringify({ max: 99, visibilityTimeoutSeconds: 0 }) });
+    const staleHandle = await client.call('POST', '/_local/ops/queue/delete-dead-letter', { token: client.admin, body: JSON.stringify({ receiptHandle: 'not-a-handle' }) });
+    const anonymous = await client.call('POST', '/_local/ops/queue/move-all-dead-letters', { body: '{}' });
+
+    expect([tooMany.status, tooMany.json?.error]).toEqual([400, 'invalid_request']);
+    expect([staleHandle.status, staleHandle.json?.error]).toEqual([400, 'invalid_request']);
+    expect(anonymous.status).toBe(401);
   });
 
   it('answers clear errors for bad usage and an absent stack', async () => {
