@@ -221,7 +221,7 @@ function readIpList(key: string, value: unknown): readonly string[] {
   else throw new ContextError(key, `must be an array or a comma-separated string of IPv4 addresses, got ${JSON.stringify(value)}.`);
   const ips = entries.map((entry) => (typeof entry === 'string' ? entry.trim() : entry)).filter((entry) => entry !== '');
   for (const ip of ips) {
-    if (typeof ip !== 'string' || !IPV4.test(ip)) throw new ContextError(key, `${JSON.stringify(ip)} is not an IPv4 address.`);
+    if (typeof ip !== 'string' || !IPV4.test(ip)) throw new ContextError(key, `${JSON.stringify(ip)} is not an IPv4 address (single addresses such as 63.32.31.5, no CIDR ranges).`);
   }
   return [...new Set(ips as string[])];
 }

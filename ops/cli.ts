@@ -1,10 +1,12 @@
-import { createInterface } from 'node:readline/promises';
 import { parseArgs } from 'node:util';
 import type { RevokeScope } from '../shared/domain/revoke-sessions';
 import type { DeadLetterFilter } from './dead-letter-view';
 import { formatDeadLetter, formatStatus } from './format';
 import { OpsService } from './ops-service';
 import { resolveTarget, type OpsTarget, type TargetFlags } from './target';
+import { explain, terminalIo, type OpsIo } from './terminal';
+
+export { explain, terminalIo, type OpsIo };
 
 export const USAGE = `Usage: npm run ops -- <command> [options] [target]
 Commands:
@@ -22,13 +24,6 @@ Target (first match wins):
   env GUIDANCE_RELAY_STACK=<name>               the same, without the flag
   ./outputs.json                                an outputs file in the working directory
 Reasons: see docs/runbook.md (unknown_user, bridge_rejected_request, retries_exhausted, …).`;
-
-export interface OpsIo {
-  out(line: string): void;
-  err(line: string): void;
-  /** Asks a yes/no question on a terminal; absent when there is none to ask on (then only --yes proceeds). */
-  confirm?(question: string): Promise<boolean>;
-}
 
 const FLAGS = {
   local: { type: 'boolean' },
@@ -187,39 +182,6 @@ function revokeScope(values: Flags): RevokeScope {
   if (values.all && !values.user) return 'all';
   if (values.user && !values.all) return { appUserId: values.user, ...(values.company ? { company: values.company } : {}) };
   throw new UsageError('revoke needs --user <app_user_id> [--company <siren>] or --all.');
-}
-
-/** A clear sentence for the errors an operator meets; never a stack trace. */
-export function explain(error: unknown): string {
-  const name = error instanceof Error ? error.name : '';
-  const message = error instanceof Error ? error.message : String(error);
-  if (name === 'CredentialsProviderError' || /credential/i.test(message)) {
-    return 'No AWS credentials found: set AWS_PROFILE (or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY) and AWS_REGION, or use --local.';
-  }
-  if (name === 'ValidationError' && /does not exist/.test(message)) return `${message} Check --stack and --region.`;
-  if (/Region is missing/i.test(message)) return 'No AWS region: set AWS_REGION or pass --region.';
-  if (name === 'AccessDenied' || name === 'AccessDeniedException' || /not authorized/i.test(message)) return `AWS refused: ${message}`;
-  return message;
-}
-
-/** Terminal I/O: questions only when stdin is a terminal. */
-export function terminalIo(): OpsIo {
-  return {
-    out: (line) => process.stdout.write(`${line}\n`),
-    err: (line) => process.stderr.write(`${line}\n`),
-    ...(process.stdin.isTTY
-      ? {
-          confirm: async (question: string) => {
-            const readline = createInterface({ input: process.stdin, output: process.stderr });
-            try {
-              return /^y(es)?$/i.test((await readline.question(`${question} [y/N] `)).trim());
-            } finally {
-              readline.close();
-            }
-          },
-        }
-      : {}),
-  };
 }
 
 if (require.main === module) {

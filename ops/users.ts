@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { regionOfApiUrl, sigv4Fetch } from './adapters/sigv4-fetch';
-import { explain, terminalIo, type OpsIo } from './cli';
+import { explain, terminalIo, type OpsIo } from './terminal';
 import { locateStack, type TargetFlags } from './target';
 
 export const USERS_USAGE = `Usage: npm run users -- <command> [options] [target]

@@ -19,6 +19,8 @@ describe('context errors an operator reads', () => {
     [{ maxReceiveCount: 0 }, 'maxReceiveCount', 'from 1 to 1000'],
     [{ stage: 'staging' }, 'stage', '"dev" or "prod"'],
     [{ bridgeApiUrl: 'http://api.example.com' }, 'bridgeApiUrl', 'https://'],
+    [{ bridgeSourceIps: '10.0.0.0/8' }, 'bridgeSourceIps', 'no CIDR ranges'],
+    [{ webhookSecretName: 'has spaces' }, 'webhookSecretName', 'letters, digits and /_+=.@-'],
     [{ internalApiPrincipals: 'arn:aws:iam::123:role/x' }, 'internalApiPrincipals', 'arn:aws:iam::<12-digit account>:role/<name>'],
     [{ internalApiPrincipals: 42 }, 'internalApiPrincipals', 'IAM role or user ARNs'],
   ])('%j is refused in one line naming the key and what is allowed', (context, key, allowed) => {
