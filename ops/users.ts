@@ -68,12 +68,14 @@ export async function runUsers(argv: string[], io: OpsIo, env: NodeJS.ProcessEnv
     const response = values.local
       ? await localCall(values, env, method, bridgeUserUuid, body)
       : await signedCall(values, env, method, bridgeUserUuid, body);
-    const text = await response.text();
     if (!response.ok) {
+      const text = await response.text();
       io.err(`${method} refused: ${response.status} ${text}`);
       return 1;
     }
-    io.out(command === 'put' ? `Registered ${bridgeUserUuid} as ${values['app-user']}: ${response.status} ${text}` : `Erased ${bridgeUserUuid}: ${response.status}`);
+    // The answer echoes the contact data; the operator typed it, so only ids and the status are shown.
+    await response.arrayBuffer();
+    io.out(command === 'put' ? `Registered ${bridgeUserUuid} as ${values['app-user']} (${response.status}).` : `Erased ${bridgeUserUuid} (${response.status}).`);
     return 0;
   } catch (error) {
     io.err(explain(error));

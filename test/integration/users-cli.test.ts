@@ -31,7 +31,7 @@ describe('npm run users against an IAM-authorised API', () => {
     const { code, out } = await users('put', UUID, '--app-user', 'demo-user-2', '--email', 'me@example.com', '--language', 'fr', '--api-url', server.url, '--region', 'eu-west-1');
 
     expect(code).toBe(0);
-    expect(out).toContain(`Registered ${UUID} as demo-user-2: 200`);
+    expect(out).toBe(`Registered ${UUID} as demo-user-2 (200).`);
     const [request] = server.received.slice(-1);
     expect(request).toEqual(expect.objectContaining({ method: 'PUT', path: `/internal/users/${UUID}`, valid: true, accessKeyId: 'AKIDEXAMPLE' }));
     expect(request!.scope).toMatch(/^\d{8}\/eu-west-1\/execute-api\/aws4_request$/);
@@ -44,7 +44,7 @@ describe('npm run users against an IAM-authorised API', () => {
     process.env.AWS_SECRET_ACCESS_KEY = 'another-secret';
     const forged = await users('delete', UUID, '--api-url', server.url, '--region', 'eu-west-1');
 
-    expect(erased).toEqual(expect.objectContaining({ code: 0, out: `Erased ${UUID}: 204` }));
+    expect(erased).toEqual(expect.objectContaining({ code: 0, out: `Erased ${UUID} (204).` }));
     expect(forged.code).toBe(1);
     expect(forged.err).toMatch(/^DELETE refused: 403/);
     expect(server.received.slice(-2).map((request) => request.valid)).toEqual([true, false]);
