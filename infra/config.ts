@@ -29,7 +29,7 @@
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
  */
 import { closestKey } from './closest-key';
-import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
+import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
 
 export type Stage = 'dev' | 'prod';
 
@@ -112,7 +112,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     ),
     // No trailing slash: the functions append their own paths.
     bridgeApiUrl: (readHttpsUrl('bridgeApiUrl', get('bridgeApiUrl')) ?? DEFAULT_BRIDGE_API_URL).replace(/\/+$/, ''),
-    passwordTtlSeconds: readInteger('passwordTtlSeconds', get('passwordTtlSeconds'), PASSWORD_MAX_TTL_SECONDS, 60, PASSWORD_MAX_TTL_SECONDS),
+    passwordTtlSeconds: readInteger('passwordTtlSeconds', get('passwordTtlSeconds'), PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, PASSWORD_MAX_TTL_SECONDS),
     webhookMaxAgeSeconds: readInteger('webhookMaxAgeSeconds', get('webhookMaxAgeSeconds'), WEBHOOK_DEFAULT_MAX_AGE_SECONDS, 60, WEBHOOK_MAX_MAX_AGE_SECONDS),
     workerTimeoutSeconds: readInteger('workerTimeoutSeconds', get('workerTimeoutSeconds'), 30, WORKER_MIN_TIMEOUT_SECONDS, 900),
     workerBatchSize: readInteger('workerBatchSize', get('workerBatchSize'), 10, 1, 10),

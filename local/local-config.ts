@@ -1,9 +1,9 @@
 import { integer, list, optional, readMaxAgeSeconds } from '../shared/config';
-import { PASSWORD_MAX_TTL_SECONDS } from '../shared/domain/limits';
+import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_LOCAL_TTL_SECONDS } from '../shared/domain/limits';
 
 type Env = Record<string, string | undefined>;
 
-/** The laptop stack's settings (CONTRACT.md, "Local stack"); a bad value stops the start with its name. */
+/** The laptop stack's settings (docs/contract.md, "Local stack"); a bad value stops the start with its name. */
 export interface LocalConfig {
   readonly port: number;
   readonly webhookSecrets: readonly string[];
@@ -28,7 +28,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     bridgeClientSecret: optional(env, 'BRIDGE_CLIENT_SECRET', 'local-client-secret'),
     jwtSecret: optional(env, 'LOCAL_JWT_SECRET', 'local-jwt-secret'),
     adminToken: optional(env, 'LOCAL_ADMIN_TOKEN', 'local-admin-token'),
-    passwordTtlSeconds: integer(env, 'PASSWORD_TTL_SECONDS', PASSWORD_MAX_TTL_SECONDS, 1, PASSWORD_MAX_TTL_SECONDS),
+    passwordTtlSeconds: integer(env, 'PASSWORD_TTL_SECONDS', PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_LOCAL_TTL_SECONDS, PASSWORD_MAX_TTL_SECONDS),
     webhookMaxAgeSeconds: readMaxAgeSeconds(env),
   };
 }

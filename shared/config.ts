@@ -1,4 +1,4 @@
-import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from './domain/limits';
+import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from './domain/limits';
 
 type Env = Record<string, string | undefined>;
 
@@ -60,7 +60,7 @@ export function readMaxAgeSeconds(env: Env): number {
 }
 
 export function readPasswordTtlSeconds(env: Env): number {
-  return integer(env, 'PASSWORD_TTL_SECONDS', PASSWORD_MAX_TTL_SECONDS, 60, PASSWORD_MAX_TTL_SECONDS);
+  return integer(env, 'PASSWORD_TTL_SECONDS', PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, PASSWORD_MAX_TTL_SECONDS);
 }
 
 export interface BridgeApiConfig {

@@ -16,7 +16,7 @@ const db = documentClient(new DynamoDBClient(AWS_CLIENT_CONFIG));
 export const handler = createRevealHandler({
   users: new DynamoUserDirectory(db, config.tableName),
   store: new DynamoGuidanceStore(db, config.tableName),
-  // A person is waiting: fail fast enough to answer 503 well within the function's 10 s.
+  // A person is waiting: fail fast enough to answer 503 well within the function's 20 s timeout.
   bridge: bridgeClientFor(config.bridge, metricsSink, { retry: REVEAL_RETRY_POLICY, attemptTimeoutMs: 3000 }),
   cipher: kmsCipherFor(config.passwordKeyArn, metricsSink),
   clock: systemClock,

@@ -22,7 +22,7 @@ const CREATE_REQUIRE_BANNER = "import { createRequire } from 'module'; const req
 
 /**
  * The one set of esbuild options of every function: local esbuild (never Docker), ESM with the
- * AWS SDK bundled (smaller and faster to load than an external SDK, see TOOLCHAIN.md), a
+ * AWS SDK bundled (smaller and faster to load than an external SDK, measured on this toolchain), a
  * `createRequire` banner for the CommonJS parts of the SDK, and source maps without sources.
  */
 export const FUNCTION_BUNDLING = {

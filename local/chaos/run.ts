@@ -1,3 +1,5 @@
+import { writeFile } from 'node:fs/promises';
+import os from 'node:os';
 import { runChaos } from './chaos';
 import { DEFAULT_CHAOS_OPTIONS, type ChaosOptions } from './options';
 import { formatReport } from './report';
@@ -48,8 +50,28 @@ async function main(): Promise<void> {
   if (process.argv.includes('--help')) return void console.log(USAGE);
   const { options, json } = parseArguments(process.argv.slice(2));
   const report = await runChaos({ progress: true, ...options });
-  console.log(json ? JSON.stringify(report, null, 2) : formatReport(report));
+  const text = formatReport(report);
+  console.log(json ? JSON.stringify(report, null, 2) : text);
+  await writeFile(RESULTS_FILE, resultsMarkdown(text, process.argv.slice(2)));
   process.exitCode = report.passed ? 0 : 1;
+}
+
+/** The latest run's report, with the machine it ran on: the README links here instead of copying figures. */
+const RESULTS_FILE = 'bench/chaos-results.md';
+
+function resultsMarkdown(report: string, args: readonly string[]): string {
+  const cpu = os.cpus()[0]?.model.trim() ?? 'unknown CPU';
+  return [
+    '# Fault-injection results',
+    '',
+    `Written by \`npm run chaos${args.length > 0 ? ` -- ${args.join(' ')}` : ''}\` on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC,`,
+    `Node ${process.version}, ${cpu}, ${os.cpus().length} cores, ${os.platform()} ${os.arch()}.`,
+    '',
+    '```',
+    report.trimEnd(),
+    '```',
+    '',
+  ].join('\n');
 }
 
 main().catch((error: unknown) => {

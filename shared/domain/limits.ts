@@ -5,6 +5,10 @@ export const WEBHOOK_DEFAULT_MAX_AGE_SECONDS = 259_200; // 3 days
 export const WEBHOOK_MAX_MAX_AGE_SECONDS = 7 * 24 * 3600;
 export const WEBHOOK_MAX_FUTURE_SKEW_SECONDS = 300;
 export const PASSWORD_MAX_TTL_SECONDS = 1800; // Bridge's rule: at most 30 minutes
+/** Deployed, a password lives at least a minute: shorter would expire before a person can read it. */
+export const PASSWORD_MIN_TTL_SECONDS = 60;
+/** The laptop stack accepts seconds, so that expiry can be watched and tested. */
+export const PASSWORD_MIN_LOCAL_TTL_SECONDS = 1;
 /** Deduplication outlives the replay window and the DLQ retention (14 days), so a redrive is still a duplicate. */
 export const EVENT_DEDUP_RETENTION_SECONDS = 15 * 24 * 3600;
 export const GUIDANCE_EVENT_TYPE = 'guidance.health.ready';

@@ -18,7 +18,7 @@ import { waitFor } from '../fixtures/local-client';
  */
 
 const MAX_REQUEST_BYTES = 1024 * 1024; // the local gateway's limit (local/stack.ts)
-const WEBHOOK_MAX_BODY_BYTES = 64 * 1024; // CONTRACT.md
+const WEBHOOK_MAX_BODY_BYTES = 64 * 1024; // docs/contract.md
 const PROFILE_MAX_BODY_BYTES = 4096; // functions/internal-users
 const REQUEST_TIMEOUT_MS = 10_000; // the local server's requestTimeout and headersTimeout
 /**

@@ -23,7 +23,7 @@ import { guidanceEvent } from '../fixtures/sqs';
 /*
  * Property-based fuzzing of the reveal API and /internal/users, driven in-process with API Gateway
  * v2 events over the real DynamoDB adapters on dynalite. Every case is checked against an oracle
- * written from CONTRACT.md (status and error code), and:
+ * written from docs/contract.md (status and error code), and:
  * - the handler never throws and never answers 5xx;
  * - a 4xx is JSON `{error, message}` (no stack, no echo of the input); reveal answers are `no-store`;
  * - a rejected (4xx) or read-only request changes nothing: it sends no write to DynamoDB (checked
@@ -281,7 +281,7 @@ async function invoke(handler: Handler, event: APIGatewayProxyEventV2, name: str
 }
 
 // ---------------------------------------------------------------------------------------------
-// The oracle: what CONTRACT.md says the answer must be.
+// The oracle: what docs/contract.md says the answer must be.
 
 type Expected =
   | { readonly kind: 'error'; readonly status: number; readonly error: string; readonly label: string }

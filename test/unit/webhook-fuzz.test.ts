@@ -10,7 +10,7 @@ import { DEMO_BRIDGE_USER_UUID, DEMO_COMPANY, httpApiEvent, lambdaContext, parse
 
 /*
  * Property-based fuzzing of POST /webhooks/bridge. Every case is checked against an oracle written
- * from CONTRACT.md alone (its own HMAC, JSON and schema checks), so the handler must agree with the
+ * from docs/contract.md alone (its own HMAC, JSON and schema checks), so the handler must agree with the
  * contract on every status, not merely avoid crashing.
  */
 
