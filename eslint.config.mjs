@@ -13,7 +13,7 @@ export default tseslint.config(
   },
   {
     // CLIs and the local stack talk to a person on a terminal; tests print measured figures.
-    files: ['local/**/*.ts', 'bench/**/*.ts', 'infra/app.ts', 'test/**/*.ts'],
+    files: ['local/**/*.ts', 'ops/**/*.ts', 'bench/**/*.ts', 'infra/app.ts', 'test/**/*.ts'],
     rules: { 'no-console': 'off' },
   },
 );

@@ -22,12 +22,14 @@
  * | `notificationHttpsUrl`        | unset                                                | `https://` endpoint subscribed to the topic |
  * | `notificationQueueArn`        | unset                                                | SQS standard queue ARN (not `.fifo`) subscribed to the topic with raw message delivery |
  * | `natGateways`                 | `1` (dev), `2` (prod)                                | 0 to 3: NAT gateways, each with a fixed Elastic IP, for the functions that call Bridge (worker, reveal API); register the `BridgeEgressIps` output at Bridge. 0: no VPC, Lambda's changing addresses, only if Bridge does not restrict your client by IP |
+ * | `internalApiPrincipals`       | unset                                                | IAM role or user ARNs of this account (`arn:aws:iam::<account>:role/<name>`, comma-separated or a JSON array) granted `execute-api:Invoke` on the `/internal` routes only, through a managed policy the stack attaches to them |
  * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
  */
 import { DEPLOYMENT_CONTEXT_KEYS } from './deployment-keys';
+import { closestKey } from './closest-key';
 import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
 
 export type Stage = 'dev' | 'prod';
@@ -71,6 +73,8 @@ export interface RelayConfig {
   readonly notifications: NotificationSettings;
   /** Unset: the alarm topic has no subscriber until someone subscribes to it. */
   readonly alarmEmail?: string;
+  /** IAM roles and users allowed to call `/internal/*`; unset: nobody until a policy grants it. */
+  readonly internalApiPrincipals?: readonly string[];
 }
 
 /** A context value the stack cannot be built with; the message names the key. */
@@ -118,6 +122,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     ...(jwt ? { jwt } : {}),
     notifications: readNotifications(get),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    ...readInternalApiPrincipals(get('internalApiPrincipals')),
   };
 }
 
@@ -142,6 +147,7 @@ export const CONTEXT_KEYS = [
   'notificationQueueArn',
   'alarmEmail',
   ...DEPLOYMENT_CONTEXT_KEYS,
+  'internalApiPrincipals',
 ] as const;
 
 // Plain keys the CDK CLI itself reads from cdk.json / cdk.context.json.
@@ -155,6 +161,8 @@ export function assertKnownContextKeys(keys: Iterable<string>): void {
   const known = new Set<string>(CONTEXT_KEYS);
   for (const key of keys) {
     if (key.startsWith('@') || key.includes(':') || known.has(key) || CLI_CONTEXT_KEYS.has(key)) continue;
+    const suggestion = closestKey(key, CONTEXT_KEYS);
+    if (suggestion) throw new ContextError(key, `is not a setting of this app. Did you mean "${suggestion}"?`);
     throw new ContextError(key, `is not a setting of this app. Known keys: ${CONTEXT_KEYS.join(', ')}.`);
   }
 }
@@ -214,7 +222,7 @@ function readIpList(key: string, value: unknown): readonly string[] {
   else throw new ContextError(key, `must be an array or a comma-separated string of IPv4 addresses, got ${JSON.stringify(value)}.`);
   const ips = entries.map((entry) => (typeof entry === 'string' ? entry.trim() : entry)).filter((entry) => entry !== '');
   for (const ip of ips) {
-    if (typeof ip !== 'string' || !IPV4.test(ip)) throw new ContextError(key, `${JSON.stringify(ip)} is not an IPv4 address.`);
+    if (typeof ip !== 'string' || !IPV4.test(ip)) throw new ContextError(key, `${JSON.stringify(ip)} is not an IPv4 address (single addresses such as 63.32.31.5, no CIDR ranges).`);
   }
   return [...new Set(ips as string[])];
 }
@@ -249,4 +257,24 @@ function readNotifications(get: ContextReader): NotificationSettings {
     ...(httpsUrl !== undefined ? { httpsUrl } : {}),
     ...(queueArn !== undefined ? { queueArn } : {}),
   };
+}
+
+const IAM_PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+
+/** IAM role or user ARNs; an assumed-role session or an account root is refused with the form to use instead. */
+function readInternalApiPrincipals(value: unknown): { internalApiPrincipals?: readonly string[] } {
+  if (isUnset(value)) return {};
+  const key = 'internalApiPrincipals';
+  const entries = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+  if (!entries) throw new ContextError(key, `must be a comma-separated string or an array of IAM role or user ARNs, got ${JSON.stringify(value)}.`);
+  const arns = entries.map((entry) => (typeof entry === 'string' ? entry.trim() : entry)).filter((entry) => entry !== '');
+  for (const arn of arns) {
+    if (typeof arn === 'string' && IAM_PRINCIPAL_ARN.test(arn)) continue;
+    throw new ContextError(
+      key,
+      `${JSON.stringify(arn)} is not an IAM role or user ARN of the form arn:aws:iam::<12-digit account>:role/<name> (or :user/<name>); ` +
+        'for an assumed-role session give its role ARN, and grant a role rather than an account root.',
+    );
+  }
+  return arns.length > 0 ? { internalApiPrincipals: [...new Set(arns as string[])] } : {};
 }

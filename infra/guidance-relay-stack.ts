@@ -8,6 +8,7 @@ import { createBridgeSecrets } from './constructs/bridge-secrets';
 import { createGuidanceTable, createKeys, createSessionTable } from './constructs/data';
 import { RelayHttpApi } from './constructs/http-api';
 import { InternalUsers } from './constructs/internal-users';
+import { InternalApiAccess } from './constructs/internal-api-access';
 import { Monitoring, type AlarmThresholds } from './constructs/monitoring';
 import { Notifications } from './constructs/notifications';
 import { RevealApi } from './constructs/reveal-api';
@@ -150,6 +151,11 @@ export class GuidanceRelayStack extends Stack {
       ...network,
     });
     this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, sessionTable, dataKey, logging });
+    const internalAccess = new InternalApiAccess(this, 'InternalApiAccess', {
+      api: this.api,
+      routes: this.internalUsers.routes,
+      principalArns: config.internalApiPrincipals ?? [],
+    });
     this.sessionSweeper = new SessionSweeper(this, 'SessionSweeper', { sessionTable, dataKey, logging });
     reservePasswordKey(passwordKey, { decrypters: [this.revealApi.handler.role], encrypters: [this.worker.handler.role, this.revealApi.handler.role] });
     reserveSessionTable(sessionTable, [this.worker, this.revealApi, this.internalUsers, this.sessionSweeper].map((owner) => owner.handler.role));
@@ -197,6 +203,11 @@ export class GuidanceRelayStack extends Stack {
         description: 'Register these addresses with Bridge: the worker and the reveal API call Bridge from them',
       });
     }
+    new CfnOutput(this, 'InternalApiArn', {
+      value: internalAccess.internalRoutesArn,
+      description: 'Allow execute-api:Invoke on this ARN to call /internal/users (SigV4); context internalApiPrincipals does it for you',
+    });
+    if (internalAccess.policy) new CfnOutput(this, 'InternalApiPolicyArn', { value: internalAccess.policy.managedPolicyArn });
     if (this.userPool) {
       new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: this.userPool.client.userPoolClientId });

@@ -5,6 +5,7 @@ import type { DeadLetterSink } from '../shared/ports/dead-letters';
 import type { EventQueue, QueuedMessage } from '../shared/ports/event-queue';
 import type { MessageDeferrer } from '../shared/ports/message-deferrer';
 import { CORRELATION_ID_ATTRIBUTE } from '../shared/adapters/sqs-event-queue';
+import { LocalDeadLetterQueue, type DeadLetter } from './local-dead-letter-queue';
 
 export interface InProcessQueueOptions {
   readonly batchSize?: number;
@@ -13,13 +14,7 @@ export interface InProcessQueueOptions {
   readonly maxConcurrentBatches?: number;
 }
 
-export interface DeadLetter {
-  readonly messageId: string;
-  readonly body: string;
-  readonly reason: string;
-  readonly correlationId: string;
-  readonly deadLetteredAt: string;
-}
+export type { DeadLetter } from './local-dead-letter-queue';
 
 interface StoredMessage {
   readonly messageId: string;
@@ -43,7 +38,8 @@ export type BatchConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void
  * retries, so it keeps that rule explicitly: a message is never redelivered while its batch runs.
  */
 export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferrer {
-  readonly deadLetters: DeadLetter[] = [];
+  /** The dead-letter queue, with SQS's visibility semantics (what `npm run ops` works on). */
+  readonly deadLetterQueue = new LocalDeadLetterQueue();
   /** Fault injection: the next N sends fail as if SQS were unreachable. */
   failNextSends = 0;
   readonly batchSize: number;
@@ -84,7 +80,12 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
   }
 
   async deadLetter(body: string, reason: string, correlationId: string): Promise<void> {
-    this.deadLetters.push({ messageId: randomUUID(), body, reason, correlationId, deadLetteredAt: new Date().toISOString() });
+    this.deadLetterQueue.add({ body, reason, correlationId });
+  }
+
+  /** Every dead letter, visible or not, oldest first. */
+  get deadLetters(): DeadLetter[] {
+    return this.deadLetterQueue.all();
   }
 
   /** Messages not yet deleted, in flight or not. */
@@ -156,13 +157,7 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
       if (message.inFlight || message.visibleAt > now) continue;
       if (message.receiveCount >= this.maxReceiveCount) {
         this.remove(message.messageId);
-        this.deadLetters.push({
-          messageId: message.messageId,
-          body: message.body,
-          reason: 'max_receives_exceeded',
-          correlationId: message.correlationId,
-          deadLetteredAt: new Date().toISOString(),
-        });
+        this.deadLetterQueue.add({ messageId: message.messageId, body: message.body, reason: 'max_receives_exceeded', correlationId: message.correlationId });
         continue;
       }
       message.receiveCount += 1;

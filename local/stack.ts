@@ -27,8 +27,9 @@ import { verifyLocalToken } from './jwt';
 import { DEMO_USERS, readLocalConfig, type LocalConfig } from './local-config';
 import { LocalOutbox } from './outbox';
 import { LOCAL_SWEEP_INTERVAL_MS, startSweepTimer } from './sweep-timer';
-import { localOps } from './ops/local-ops';
-import { parseJsonBody, parseRedriveRequest, parseRevokeRequest } from './ops/ops-requests';
+import { InProcessOpsQueue } from './in-process-ops-queue';
+import { opsRoutes, parseJsonBody } from './ops-routes';
+import { revokeSessions, type RevokeOptions, type RevokeScope } from '../shared/domain/revoke-sessions';
 import { AppError } from '../shared/domain/errors';
 import { errorResponse } from '../shared/http/responses';
 
@@ -162,7 +163,11 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         throw error;
       }
     };
-  const ops = localOps(queue, store, clock);
+  const opsSessions = {
+    countLive: async () => (await store.findSessions('all')).filter((session) => session.expiresAt > clock.now()).length,
+    revoke: (scope: RevokeScope, revokeOptions: RevokeOptions) =>
+      revokeSessions(scope, revokeOptions, { inventory: store, store, queue, now: () => clock.now() }),
+  };
 
   const routes: LocalRoute[] = [
     route('POST /webhooks/bridge', 'none', asLambda('bridge-webhook', webhook)),
@@ -174,15 +179,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     route('POST /guidance/{company_identification_number}/rotate', 'jwt', asLambda('reveal-api', reveal)),
     route('GET /_local/outbox', 'admin', localOnly(() => ({ items: outbox.entries }))),
     route('GET /_local/dead-letters', 'admin', localOnly(() => ({ items: queue.deadLetters }))),
-    route('GET /_local/ops/status', 'admin', localOnly(() => ops.status())),
-    route('POST /_local/ops/redrive', 'admin', localOnly((body) => {
-      const { limit, dryRun } = parseRedriveRequest(body);
-      return ops.redrive(limit, dryRun);
-    })),
-    route('POST /_local/ops/revoke', 'admin', localOnly((body) => {
-      const { scope, options } = parseRevokeRequest(body);
-      return ops.revoke(scope, options);
-    })),
+    ...opsRoutes(new InProcessOpsQueue(queue), opsSessions, localOnly),
   ];
 
   // Node checks request timeouts every connectionsCheckingInterval (30 s by default).
