@@ -29,6 +29,8 @@ import { localOps } from './ops/local-ops';
 import { parseJsonBody, parseRedriveRequest, parseRevokeRequest } from './ops/ops-requests';
 import { AppError } from '../shared/domain/errors';
 import { errorResponse } from '../shared/http/responses';
+import { buildWebApp } from '../web/bundle';
+import { webAppRoutes } from './web-app';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -172,6 +174,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       const { scope, options } = parseRevokeRequest(body);
       return ops.revoke(scope, options);
     })),
+    ...webAppRoutes(config.jwtSecret, buildWebApp),
   ];
 
   // Node checks request timeouts every connectionsCheckingInterval (30 s by default).

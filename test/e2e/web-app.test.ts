@@ -1,0 +1,249 @@
+import { rmSync } from 'node:fs';
+import type { BrowserContext, Page } from 'playwright-core';
+import { DEMO_USERS } from '../../local/local-config';
+import { startLocalStack, type LocalStack } from '../../local/stack';
+import { axeViolations, browserStorage, filesHolding, launchBrowser, screenshot, tabTo } from '../fixtures/browser';
+import { localClient, waitFor } from '../fixtures/local-client';
+
+// The reference web app in headless Chromium against the laptop stack: each step builds on the
+// previous one (one browser launch keeps the file fast), the way a person would use the page.
+const [ALICE, BOB] = DEMO_USERS;
+const COMPANY = ALICE.company;
+const BOB_COMPANY = '552100554';
+
+let stack: LocalStack;
+let shortLived: LocalStack; // PASSWORD_TTL_SECONDS=3, for expiry
+let context: BrowserContext;
+let profileDir: string;
+let page: Page;
+const passwordsSeen: string[] = [];
+const cspViolations: string[] = [];
+
+const api = (target = stack) => localClient(target);
+const passwordOnPage = () => page.locator('#password').textContent({ timeout: 5000 });
+const apiList = async (user: string) => (await api().call('GET', '/guidance', { token: await api().token(user) })).json as { items: { company_identification_number: string; session: { id: string; expires_at: string } | null }[] };
+
+async function signIn(user: string, target = stack): Promise<void> {
+  await page.goto(`${target.url}/app/`);
+  await page.getByRole('button', { name: `Sign in as ${user}`, exact: true }).click();
+  await page.getByRole('heading', { name: 'Ready guidances' }).waitFor();
+}
+async function reveal(company = COMPANY): Promise<string> {
+  await page.getByRole('button', { name: `Reveal link and password for company ${company}` }).click();
+  const password = (await passwordOnPage()) ?? '';
+  passwordsSeen.push(password);
+  return password;
+}
+async function pageHolds(text: string): Promise<boolean> {
+  return (await page.content()).includes(text);
+}
+
+beforeAll(async () => {
+  [stack, shortLived, { context, profileDir }] = await Promise.all([
+    startLocalStack({ env: { PORT: '0' }, queue: { visibilityTimeoutMs: 300 } }),
+    startLocalStack({ env: { PORT: '0', PASSWORD_TTL_SECONDS: '3' }, queue: { visibilityTimeoutMs: 300 } }),
+    launchBrowser(),
+  ]);
+  await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.url });
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) cspViolations.push(message.text());
+  });
+});
+afterAll(async () => {
+  await context?.close();
+  await Promise.all([stack?.stop(), shortLived?.stop()]);
+  if (profileDir) rmSync(profileDir, { recursive: true, force: true });
+});
+
+describe('the reference web app in a real browser', () => {
+  it('serves the page with a strict CSP, no referrer and no framing', async () => {
+    const response = await fetch(`${stack.url}/app/`);
+    const csp = response.headers.get('content-security-policy') ?? '';
+
+    expect(csp).toContain("script-src 'self'");
+    expect(csp).toContain("connect-src 'self'");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).not.toContain('unsafe-inline');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+    expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(await response.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
+  });
+
+  it('shows a guidance Bridge announced, once the webhook was processed', async () => {
+    expect((await api().sendWebhook(ALICE.bridgeUserUuid, COMPANY)).status).toBe(200);
+    await waitFor(() => stack.outbox.entries.some((entry) => entry.message.app_user_id === ALICE.appUserId));
+    await page.goto(`${stack.url}/app/`);
+    expect(await axeViolations(page)).toEqual([]);
+
+    // Keyboard only: Tab to the sign-in button and press Enter.
+    await tabTo(page, `button[data-user="${ALICE.appUserId}"]`);
+    await page.keyboard.press('Enter');
+    const row = page.getByRole('row', { name: new RegExp(COMPANY) });
+    await row.waitFor();
+
+    const expiresAt = (await apiList(ALICE.appUserId)).items[0]!.session!.expires_at;
+    expect(await row.getByRole('cell').nth(1).textContent()).toBe(await page.evaluate((iso) => new Date(iso).toLocaleString(undefined, { dateStyle: 'medium', timeStyle: 'short' }), expiresAt));
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, '1-list');
+  });
+
+  it('reveals, on request only, the link and the same password the API returns', async () => {
+    expect(await page.locator('#password').count()).toBe(0);
+    await tabTo(page, `button[data-company="${COMPANY}"]`);
+    await page.keyboard.press('Enter');
+    const shown = (await passwordOnPage()) ?? '';
+    passwordsSeen.push(shown);
+    const fromApi = (await api().call('POST', `/guidance/${COMPANY}/reveal`, { token: await api().token(ALICE.appUserId) })).json!;
+    const link = page.getByRole('link', { name: /Open the guidance at Bridge/ });
+
+    expect(shown).toBe(fromApi.password);
+    expect(await link.getAttribute('href')).toBe(fromApi.url);
+    expect(await link.getAttribute('rel')).toBe('noopener noreferrer');
+    expect(await link.getAttribute('target')).toBe('_blank');
+    expect(await page.locator('#countdown').textContent()).toMatch(/^(30:00|29:[0-5]\d)$/);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, '2-revealed');
+  });
+
+  it('copies the password and says so to screen readers', async () => {
+    await page.getByRole('button', { name: 'Copy the password' }).click();
+    const confirmation = page.locator('#copy-confirmation');
+
+    await expect(confirmation.textContent()).resolves.toBe('Password copied to the clipboard.');
+    expect(await confirmation.getAttribute('aria-live')).toBe('polite');
+    expect(await page.evaluate('navigator.clipboard.readText()')).toBe(passwordsSeen.at(-1));
+  });
+
+  it('shows no password after a reload, nor after going back and forward', async () => {
+    const password = passwordsSeen.at(-1)!;
+    await page.reload();
+    await page.getByRole('button', { name: `Sign in as ${ALICE.appUserId}`, exact: true }).waitFor();
+    expect(await pageHolds(password)).toBe(false);
+
+    await page.getByRole('button', { name: `Sign in as ${ALICE.appUserId}`, exact: true }).click();
+    expect(await reveal()).toBe(password); // the same live session
+    await page.goto(`${stack.url}/app/config.json`);
+    await page.goBack();
+    await page.locator('#sign-in, #guidances').first().waitFor();
+    expect(await pageHolds(password)).toBe(false);
+    await page.goForward();
+    await page.goBack();
+    expect(await pageHolds(password)).toBe(false);
+  });
+
+  it('keeps the password in no storage of any kind, the URL and history included', async () => {
+    await signIn(ALICE.appUserId);
+    const password = await reveal();
+    const stored = await browserStorage(page);
+
+    expect(stored).toEqual({
+      localStorage: {},
+      sessionStorage: {},
+      indexedDB: [],
+      cacheStorage: [],
+      documentCookie: '',
+      url: `${stack.url}/app/`,
+      historyState: null,
+      cookies: [],
+    });
+    expect(JSON.stringify(stored)).not.toContain(password);
+  });
+
+  it('"I\'ve used it" deletes the password, and revealing again makes a fresh session', async () => {
+    const before = (await apiList(ALICE.appUserId)).items[0]!.session!.id;
+    await tabTo(page, '#used');
+    await page.keyboard.press('Enter');
+    await page.locator('#password').waitFor({ state: 'detached' });
+
+    expect(await page.getByRole('status').textContent()).toMatch(/password was deleted/);
+    expect((await apiList(ALICE.appUserId)).items[0]!.session).toBeNull();
+
+    const fresh = await reveal();
+    const after = (await apiList(ALICE.appUserId)).items[0]!.session!.id;
+    expect(after).not.toBe(before);
+    expect(fresh).not.toBe(passwordsSeen.at(-2));
+  });
+
+  it('"Something is wrong" asks first, then replaces the session: the old password stops working', async () => {
+    const old = { id: (await apiList(ALICE.appUserId)).items[0]!.session!.id, password: passwordsSeen.at(-1)! };
+    await page.getByRole('button', { name: 'Something is wrong' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Replace this password?' });
+
+    expect(await dialog.textContent()).toMatch(/stop working at once/);
+    expect(await axeViolations(page)).toEqual([]);
+    await screenshot(page, '3-rotate-confirmation');
+    await page.keyboard.press('Escape'); // keyboard cancel keeps the session
+    expect((await apiList(ALICE.appUserId)).items[0]!.session!.id).toBe(old.id);
+
+    await page.getByRole('button', { name: 'Something is wrong' }).click();
+    await page.getByRole('button', { name: 'Stop the old password and get a new one' }).click();
+    await page.getByRole('status').filter({ hasText: 'no longer work' }).waitFor();
+    const rotated = (await passwordOnPage()) ?? '';
+    passwordsSeen.push(rotated);
+    const fromApi = (await api().call('POST', `/guidance/${COMPANY}/reveal`, { token: await api().token(ALICE.appUserId) })).json!;
+
+    expect(rotated).not.toBe(old.password);
+    expect(fromApi.password).toBe(rotated);
+    expect(fromApi.session_id).not.toBe(old.id);
+  });
+
+  it('tells the person what went wrong: 429 with its wait, 502, 503, 404, and an expired sign-in', async () => {
+    const cases: [number, Record<string, string>, RegExp][] = [
+      [429, { 'retry-after': '7' }, /Too many requests\. Try again in 7 seconds\./],
+      [502, {}, /Bridge refused/],
+      [503, { 'retry-after': '120' }, /temporarily unavailable\. Try again in 2 minutes/],
+      [404, {}, /no longer available/],
+    ];
+    for (const [status, headers, message] of cases) {
+      await page.route('**/guidance/*/rotate', (route) => route.fulfill({ status, headers: { ...headers, 'content-type': 'application/json' }, body: '{"error":"x","message":"x"}' }), { times: 1 });
+      if (!(await page.locator('#something-wrong').count())) await reveal();
+      await page.getByRole('button', { name: 'Something is wrong' }).click();
+      await page.getByRole('button', { name: 'Stop the old password and get a new one' }).click();
+      await expect(page.getByRole('alert').textContent()).resolves.toMatch(message);
+    }
+    expect(await page.locator('#password').count()).toBe(0); // a 404 takes the password off the page
+
+    await reveal();
+    await page.route('**/guidance', (route) => route.fulfill({ status: 401, body: '{"message":"Unauthorized"}' }), { times: 1 });
+    await page.getByRole('button', { name: 'Refresh the list' }).click();
+    await expect(page.getByRole('alert').textContent()).resolves.toMatch(/sign-in has expired/);
+    expect(await page.locator('#password').count()).toBe(0);
+    expect(await page.getByRole('button', { name: `Sign in as ${ALICE.appUserId}`, exact: true }).isVisible()).toBe(true);
+    await screenshot(page, '4-expired-sign-in');
+  });
+
+  it("never reaches another user's company", async () => {
+    expect((await api().sendWebhook(BOB.bridgeUserUuid, BOB_COMPANY)).status).toBe(200);
+    await waitFor(() => stack.outbox.entries.some((entry) => entry.message.app_user_id === BOB.appUserId));
+    await signIn(BOB.appUserId);
+    const bobToken = await api().token(BOB.appUserId);
+
+    expect(await page.getByRole('row', { name: new RegExp(BOB_COMPANY) }).count()).toBe(1);
+    expect(await page.getByRole('row', { name: new RegExp(COMPANY) }).count()).toBe(0);
+    expect((await api().call('POST', `/guidance/${COMPANY}/reveal`, { token: bobToken })).status).toBe(404);
+    expect(await pageHolds(passwordsSeen.at(-1)!)).toBe(false);
+  });
+
+  it('removes the password at expiry, counting on the server clock even when the device clock is an hour fast', async () => {
+    await page.clock.install({ time: Date.now() + 3_600_000 });
+    expect((await api(shortLived).sendWebhook(ALICE.bridgeUserUuid, COMPANY)).status).toBe(200);
+    await waitFor(() => shortLived.outbox.entries.length > 0);
+    await signIn(ALICE.appUserId, shortLived);
+    const shownAt = Date.now();
+    await reveal();
+
+    expect(await page.locator('#countdown').textContent()).toMatch(/^0:0[1-3]$/);
+    await page.locator('#password').waitFor({ state: 'detached', timeout: 6000 });
+    expect(Date.now() - shownAt).toBeGreaterThan(1000);
+    expect(await page.getByRole('status').textContent()).toMatch(/expired and was removed/);
+    expect(await pageHolds(passwordsSeen.at(-1)!)).toBe(false);
+  });
+
+  it('ran under its CSP without a violation, and left no password in the browser profile on disk', async () => {
+    await context.close();
+
+    expect(cspViolations).toEqual([]);
+    expect(filesHolding(profileDir, passwordsSeen)).toEqual([]);
+  });
+});

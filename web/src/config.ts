@@ -1,0 +1,36 @@
+/** How the app signs a person in: the laptop stack's demo users, or OpenID Connect (code + PKCE). */
+export type SignInConfig =
+  | { readonly kind: 'laptop'; readonly users: readonly string[] }
+  | {
+      readonly kind: 'oidc';
+      /** The issuer (`authority` for oidc-client-ts). */
+      readonly authority: string;
+      readonly clientId: string;
+      readonly scope: string;
+      /** Given when known at deploy (Cognito), so no discovery request is needed. */
+      readonly metadata?: {
+        readonly issuer: string;
+        readonly authorization_endpoint: string;
+        readonly token_endpoint: string;
+      };
+    };
+
+/** `config.json`, written beside the app by whoever serves it (the laptop stack, or the deploy). */
+export interface RuntimeConfig {
+  /** Base URL of the reveal API; empty = the page's own origin. */
+  readonly apiUrl: string;
+  readonly signIn: SignInConfig;
+}
+
+export async function loadRuntimeConfig(): Promise<RuntimeConfig> {
+  const response = await fetch(new URL('config.json', document.baseURI), { cache: 'no-store' });
+  if (!response.ok) throw new Error(`config.json answered ${response.status}`);
+  const config = (await response.json()) as RuntimeConfig;
+  if (typeof config.apiUrl !== 'string' || !config.signIn) throw new Error('config.json is incomplete');
+  return config;
+}
+
+/** The API's base URL without a trailing slash, resolved against the page. */
+export function apiBaseUrl(config: RuntimeConfig): string {
+  return new URL(config.apiUrl || '/', document.baseURI).href.replace(/\/+$/, '');
+}
