@@ -20,13 +20,21 @@ const STATIC_FILES = [
  * included, so nothing is loaded from a CDN), `index.html` and `app.css`. Takes ~0.2 s.
  */
 export function buildWebApp(options: { minify?: boolean } = {}): WebAppFile[] {
+  const minify = options.minify ?? true;
+  // Several laptop stacks in one process (tests) share one build.
+  return (built[String(minify)] ??= build(minify));
+}
+
+const built: Record<string, WebAppFile[]> = {};
+
+function build(minify: boolean): WebAppFile[] {
   const result = buildSync({
     entryPoints: [path.join(WEB_DIR, 'src', 'main.ts')],
     bundle: true,
     format: 'esm',
     platform: 'browser',
     target: ['es2022'],
-    minify: options.minify ?? true,
+    minify,
     sourcemap: false,
     legalComments: 'none',
     write: false,

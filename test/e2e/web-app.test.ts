@@ -189,14 +189,16 @@ describe('the reference web app in a real browser', () => {
   });
 
   it('tells the person what went wrong: 429 with its wait, 502, 503, 404, and an expired sign-in', async () => {
-    const cases: [number, Record<string, string>, RegExp][] = [
-      [429, { 'retry-after': '7' }, /Too many requests\. Try again in 7 seconds\./],
-      [502, {}, /Bridge refused/],
-      [503, { 'retry-after': '120' }, /temporarily unavailable\. Try again in 2 minutes/],
-      [404, {}, /no longer available/],
+    // The answers the service (or API Gateway, for its own 429) gives, played by the browser's network layer.
+    const cases: [number, string, Record<string, string>, RegExp][] = [
+      [429, 'rate_limited', { 'retry-after': '7' }, /Too many requests\. Try again in 7 seconds\./],
+      [502, 'upstream_error', {}, /Bridge refused/],
+      [503, 'service_unavailable', { 'retry-after': '120' }, /temporarily unavailable\. Try again in 2 minutes/],
+      [404, 'not_found', {}, /no longer available/],
     ];
-    for (const [status, headers, message] of cases) {
-      await page.route('**/guidance/*/rotate', (route) => route.fulfill({ status, headers: { ...headers, 'content-type': 'application/json' }, body: '{"error":"x","message":"x"}' }), { times: 1 });
+    for (const [status, code, headers, message] of cases) {
+      const body = JSON.stringify({ error: code, message: 'from the test' });
+      await page.route('**/guidance/*/rotate', (route) => route.fulfill({ status, headers: { ...headers, 'content-type': 'application/json' }, body }), { times: 1 });
       if (!(await page.locator('#something-wrong').count())) await reveal();
       await page.getByRole('button', { name: 'Something is wrong' }).click();
       await page.getByRole('button', { name: 'Stop the old password and get a new one' }).click();
@@ -205,7 +207,7 @@ describe('the reference web app in a real browser', () => {
     expect(await page.locator('#password').count()).toBe(0); // a 404 takes the password off the page
 
     await reveal();
-    await page.route('**/guidance', (route) => route.fulfill({ status: 401, body: '{"message":"Unauthorized"}' }), { times: 1 });
+    await page.route('**/guidance', (route) => route.fulfill({ status: 401, contentType: 'application/json', body: '{"message":"Unauthorized"}' }), { times: 1 });
     await page.getByRole('button', { name: 'Refresh the list' }).click();
     await expect(page.getByRole('alert').textContent()).resolves.toMatch(/sign-in has expired/);
     expect(await page.locator('#password').count()).toBe(0);

@@ -1,27 +1,18 @@
 /**
  * What the page needs from the reveal API, as plain outcomes the view can render. The one place
- * that knows how the API is called is `guidance-api-http.ts`; the view never sees a status code.
+ * that calls the API is `guidance-api-client.ts` (the project's typed client); the view never
+ * sees a status code.
  */
+import type { GuidanceItem, RevealApiError, RevealedSession } from '../../client';
 
-export interface GuidanceSummary {
-  readonly company_identification_number: string;
-  readonly ready_at: string;
-  readonly session: { readonly id: string; readonly url: string; readonly expires_at: string; readonly reveal_count: number } | null;
-}
-
-export interface RevealedSession {
-  readonly session_id: string;
-  readonly url: string;
-  readonly password: string;
-  readonly expires_at: string;
-}
+export type { GuidanceItem, RevealedSession };
 
 /** Why a call did not succeed, in the terms a person is told about. */
 export type ApiFailure =
   | { readonly kind: 'signed_out' } // 401: the token expired or was refused
   | { readonly kind: 'not_found' } // 404: no guidance ready for this person and company
   | { readonly kind: 'rate_limited'; readonly retryAfterSeconds: number | undefined } // 429
-  | { readonly kind: 'bridge_refused' } // 502
+  | { readonly kind: 'bridge_refused' } // 502 upstream_error
   | { readonly kind: 'unavailable'; readonly retryAfterSeconds: number | undefined } // 503
   | { readonly kind: 'unexpected'; readonly status: number }; // anything else; 0 = no answer (network)
 
@@ -30,7 +21,7 @@ export type ApiOutcome<T> =
   | { readonly ok: false; readonly failure: ApiFailure };
 
 export interface GuidanceApi {
-  list(): Promise<ApiOutcome<readonly GuidanceSummary[]>>;
+  list(): Promise<ApiOutcome<readonly GuidanceItem[]>>;
   reveal(company: string): Promise<ApiOutcome<RevealedSession>>;
   /** The person has used the password: delete it now. */
   deleteSession(company: string): Promise<ApiOutcome<void>>;
@@ -38,28 +29,21 @@ export interface GuidanceApi {
   rotate(company: string): Promise<ApiOutcome<RevealedSession>>;
 }
 
-/** Maps a failed answer to what the person is told; `Retry-After` in seconds (an HTTP date is also accepted). */
-export function failureFromStatus(status: number, retryAfter: string | null, nowMs: number): ApiFailure {
-  switch (status) {
-    case 401:
+/** The client's error, by its code (the service's and API Gateway's bodies alike), as the page names it. */
+export function failureOf(error: Pick<RevealApiError, 'code' | 'status' | 'retryAfterSeconds'>): ApiFailure {
+  switch (error.code) {
+    case 'unauthorized':
       return { kind: 'signed_out' };
-    case 404:
+    case 'not_found':
       return { kind: 'not_found' };
-    case 429:
-      return { kind: 'rate_limited', retryAfterSeconds: parseRetryAfter(retryAfter, nowMs) };
-    case 502:
+    case 'rate_limited':
+      return { kind: 'rate_limited', retryAfterSeconds: error.retryAfterSeconds };
+    case 'upstream_error':
       return { kind: 'bridge_refused' };
-    case 503:
-      return { kind: 'unavailable', retryAfterSeconds: parseRetryAfter(retryAfter, nowMs) };
+    case 'service_unavailable':
+    case 'queue_unavailable':
+      return { kind: 'unavailable', retryAfterSeconds: error.retryAfterSeconds };
     default:
-      return { kind: 'unexpected', status };
+      return { kind: 'unexpected', status: error.status };
   }
-}
-
-export function parseRetryAfter(value: string | null, nowMs: number): number | undefined {
-  if (!value) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed);
-  const at = Date.parse(trimmed);
-  return Number.isFinite(at) ? Math.max(0, Math.ceil((at - nowMs) / 1000)) : undefined;
 }

@@ -1,17 +1,8 @@
 /**
  * The countdown follows the server's clock, not the device's: a phone set an hour late must not
- * show a password the API already considers expired. Pure functions, no DOM.
+ * show a password the API already considers expired. The offset comes from the typed client (the
+ * `Date` header of its answers). Pure functions, no DOM.
  */
-
-/**
- * Server time minus device time, from a response's `Date` header. The header has one-second
- * resolution (truncated), so the server's "now" is taken at the end of that second: the estimate
- * errs on the early side, never showing a password after it expired. No header: the device's clock.
- */
-export function serverClockOffsetMs(dateHeader: string | null | undefined, receivedAtMs: number): number {
-  const serverMs = dateHeader ? Date.parse(dateHeader) : Number.NaN;
-  return Number.isFinite(serverMs) ? serverMs + 999 - receivedAtMs : 0;
-}
 
 /** Milliseconds left until `expiresAt` on the server's clock (negative once past). */
 export function remainingMs(expiresAt: string, offsetMs: number, deviceNowMs: number): number {

@@ -1,9 +1,9 @@
-import type { GuidanceSummary } from '../api';
+import type { GuidanceItem } from '../api';
 import { readableTime } from '../messages';
 import { el } from './dom';
 
 /** The ready guidances as a table: company, ready since, session expiry, and one Reveal button each. */
-export function guidanceTable(items: readonly GuidanceSummary[], onReveal: (company: string, button: HTMLButtonElement) => void): HTMLElement {
+export function guidanceTable(items: readonly GuidanceItem[], onReveal: (company: string, button: HTMLButtonElement) => void): HTMLElement {
   if (items.length === 0) return el('p', {}, 'No guidance is ready for you yet. You will be notified when one is.');
   const rows = items.map((item) => {
     const company = item.company_identification_number;
