@@ -13,6 +13,8 @@ import { Notifications } from './constructs/notifications';
 import { RevealApi } from './constructs/reveal-api';
 import { SessionWorker } from './constructs/session-worker';
 import { WebhookIngress } from './constructs/webhook-ingress';
+import { WebApp } from './constructs/web-app';
+import { webAppSignIn } from './constructs/web-app-sign-in';
 
 /** What a stage changes: prod keeps its data and logs and pages sooner, dev cleans up after itself. */
 export interface StagePolicy {
@@ -65,6 +67,8 @@ export class GuidanceRelayStack extends Stack {
   /** Absent when `natGateways` is 0. */
   readonly network?: EgressNetwork;
   readonly monitoring: Monitoring;
+  /** Present with context `webApp=true`. */
+  readonly webApp?: WebApp;
 
   constructor(scope: Construct, id: string, props: GuidanceRelayStackProps) {
     super(scope, id, props);
@@ -166,6 +170,19 @@ export class GuidanceRelayStack extends Stack {
     if (this.userPool) {
       new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: this.userPool.client.userPoolClientId });
+    }
+
+    if (config.webApp) {
+      const signIn = webAppSignIn(this.userPool, jwt, config.stage);
+      this.webApp = new WebApp(this, 'WebApp', {
+        apiUrl: this.api.endpoint,
+        signIn: signIn.config,
+        identityProviderOrigins: signIn.origins,
+        removalPolicy: policy.removalPolicy,
+        accessLogDays: config.stage === 'prod' ? 90 : 7,
+      });
+      signIn.allowRedirectTo(this.webApp.url);
+      new CfnOutput(this, 'WebAppUrl', { value: this.webApp.url, description: 'The reference web app (sign in, reveal, delete, rotate)' });
     }
   }
 }

@@ -4,6 +4,7 @@ import { errorResponse, json, type HttpResponse } from '../shared/http/responses
 import { route, type LocalRoute } from './http-gateway';
 import { signLocalToken } from './jwt';
 import { DEMO_USERS } from './local-config';
+import { webAppCsp } from '../infra/constructs/web-app-policy';
 
 /** How long a laptop sign-in lasts, like a Cognito access token. */
 export const LOCAL_SIGN_IN_TTL_SECONDS = 15 * 60;
@@ -15,16 +16,7 @@ export const LOCAL_SIGN_IN_TTL_SECONDS = 15 * 60;
  */
 export function webAppHeaders(connectSrc: string): Record<string, string> {
   return {
-    'content-security-policy': [
-      "default-src 'none'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self'",
-      `connect-src ${connectSrc}`,
-      "base-uri 'none'",
-      "form-action 'none'",
-      "frame-ancestors 'none'",
-    ].join('; '),
+    'content-security-policy': webAppCsp([connectSrc]),
     'referrer-policy': 'no-referrer',
     'x-content-type-options': 'nosniff',
     'x-frame-options': 'DENY',
