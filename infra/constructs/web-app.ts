@@ -152,11 +152,13 @@ const BUCKET_DEPLOYMENT_WILDCARDS = [
   'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
 ];
 
-/** app.js and app.css, built by esbuild at synth into a temporary folder (the asset's content hash keeps deploys stable). */
+/** app.js and app.css, built by esbuild at synth into a temporary folder, once per process (the asset's content hash keeps deploys stable). */
+let assetsDir: string | undefined;
 function builtAssetsDir(): string {
+  if (assetsDir) return assetsDir;
   const dir = mkdtempSync(path.join(tmpdir(), 'guidance-relay-web-'));
   for (const file of buildWebApp()) if (file.name !== 'index.html') writeFileSync(path.join(dir, file.name), file.body);
-  return dir;
+  return (assetsDir = dir);
 }
 
 /** index.html with a `<meta>` CSP that narrows `connect-src` to the API's exact origin (see the class comment). */
