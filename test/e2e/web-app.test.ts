@@ -70,6 +70,19 @@ describe('the reference web app in a real browser', () => {
     expect(await response.text()).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/); // no inline script
   });
 
+  it('mints a laptop token for a demo user only, and only for pages of this stack', async () => {
+    const signIn = (body: unknown, headers: Record<string, string> = {}) =>
+      fetch(`${stack.url}/_local/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+    const granted = await signIn({ app_user_id: ALICE.appUserId }, { origin: stack.url });
+    const token = ((await granted.json()) as { access_token: string }).access_token;
+
+    expect(granted.status).toBe(200);
+    expect((await api().call('GET', '/guidance', { token })).status).toBe(200);
+    expect((await signIn({ app_user_id: 'mallory' })).status).toBe(403);
+    expect((await signIn({ app_user_id: ALICE.appUserId }, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await fetch(`${stack.url}/_local/sign-in`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{"app_user_id":"demo-user"}' })).status).toBe(415);
+  });
+
   it('shows a guidance Bridge announced, once the webhook was processed', async () => {
     expect((await api().sendWebhook(ALICE.bridgeUserUuid, COMPANY)).status).toBe(200);
     await waitFor(() => stack.outbox.entries.some((entry) => entry.message.app_user_id === ALICE.appUserId));
