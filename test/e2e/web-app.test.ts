@@ -3,6 +3,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { DEMO_USERS } from '../../local/local-config';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { axeViolations, browserStorage, filesHolding, launchBrowser, screenshot, tabTo } from '../fixtures/browser';
+import { startFakeOidcProvider } from '../fixtures/fake-oidc-provider';
 import { localClient, waitFor } from '../fixtures/local-client';
 
 // The reference web app in headless Chromium against the laptop stack: each step builds on the
@@ -238,6 +239,42 @@ describe('the reference web app in a real browser', () => {
     expect(await page.getByRole('row', { name: new RegExp(COMPANY) }).count()).toBe(0);
     expect((await api().call('POST', `/guidance/${COMPANY}/reveal`, { token: bobToken })).status).toBe(404);
     expect(await pageHolds(passwordsSeen.at(-1)!)).toBe(false);
+  });
+
+  it('signs in as deployed, with OpenID Connect code + PKCE: tokens in memory only, no code left in the URL', async () => {
+    const provider = await startFakeOidcProvider({ clientId: 'guidance-web', subject: ALICE.appUserId, mintAccessToken: (subject) => api().token(subject) });
+    // Here the provider is on this machine and the test serves the page, so Chromium asks before
+    // the page calls a loopback address; a deployed identity provider is a public origin.
+    await context.grantPermissions(['clipboard-read', 'clipboard-write', 'local-network-access'], { origin: stack.url });
+    const oidcPage = await context.newPage();
+    oidcPage.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && cspViolations.push(message.text())));
+    const signIn = { kind: 'oidc', authority: provider.issuer, clientId: 'guidance-web', scope: 'openid email', metadata: { issuer: provider.issuer, authorization_endpoint: `${provider.issuer}/authorize`, token_endpoint: `${provider.issuer}/token` } };
+    try {
+      // The deployed config.json, and the deployed CSP, which also allows the identity provider's origin.
+      await oidcPage.route((url) => url.pathname === '/app/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ apiUrl: '', signIn }) }));
+      await oidcPage.route((url) => url.pathname === '/app/', async (route) => {
+        const response = await route.fetch();
+        const headers = { ...response.headers(), 'content-security-policy': response.headers()['content-security-policy']!.replace("connect-src 'self'", `connect-src 'self' ${provider.issuer}`) };
+        await route.fulfill({ response, headers });
+      });
+      await oidcPage.goto(`${stack.url}/app/`);
+      await oidcPage.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await oidcPage.getByRole('heading', { name: 'Ready guidances' }).waitFor();
+      const stored = await browserStorage(oidcPage);
+
+      expect(provider.log.authorizeRequests.map((query) => query.get('code_challenge_method'))).toEqual(['S256']);
+      expect(provider.log.tokenRequests).toHaveLength(1); // the provider checked the verifier against the challenge
+      expect(provider.log.refused).toEqual([]);
+      expect(await oidcPage.locator('#account-name').textContent()).toBe(`${ALICE.appUserId}@example.com`);
+      expect(await oidcPage.getByRole('row', { name: new RegExp(COMPANY) }).count()).toBe(1); // the API took the provider's token
+      expect(stored).toMatchObject({ localStorage: {}, sessionStorage: {}, indexedDB: [], url: `${stack.url}/app/`, historyState: null, cookies: [] });
+
+      await oidcPage.reload();
+      expect(await oidcPage.getByRole('button', { name: 'Sign in', exact: true }).isVisible()).toBe(true);
+    } finally {
+      await oidcPage.close();
+      await provider.stop();
+    }
   });
 
   it('removes the password at expiry, counting on the server clock even when the device clock is an hour fast', async () => {
