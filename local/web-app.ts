@@ -27,6 +27,7 @@ export function webAppHeaders(connectSrc: string): Record<string, string> {
 }
 
 const HEADERS = webAppHeaders("'self'");
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\]):\d+$/;
 const LAPTOP_CONFIG = JSON.stringify({ apiUrl: '', signIn: { kind: 'laptop', users: DEMO_USERS.map((user) => user.appUserId) } });
 
 /**
@@ -57,8 +58,10 @@ async function signIn(event: APIGatewayProxyEventV2, jwtSecret: string): Promise
   if (!/^application\/json\b/i.test(event.headers['content-type'] ?? '')) {
     return errorResponse(415, 'unsupported_media_type', 'Send a JSON body.');
   }
+  // A loopback Host defeats DNS rebinding (a site whose name now points at 127.0.0.1 would otherwise be "same origin").
+  const host = event.headers.host ?? '';
   const origin = event.headers.origin;
-  if (origin !== undefined && origin !== `http://${event.headers.host ?? ''}`) {
+  if (!LOOPBACK_HOST.test(host) || (origin !== undefined && origin !== `http://${host}`)) {
     return errorResponse(403, 'forbidden', 'The laptop sign-in is for pages of this stack only.');
   }
   let appUserId: unknown;
