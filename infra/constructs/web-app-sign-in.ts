@@ -30,7 +30,12 @@ export function webAppSignIn(userPool: AppUserPool | undefined, jwt: JwtSettings
       authority: jwt.issuer,
       clientId: jwt.audience,
       scope: SCOPE,
-      metadata: { issuer: jwt.issuer, authorization_endpoint: endpoints.authorizationEndpoint, token_endpoint: endpoints.tokenEndpoint },
+      metadata: {
+        issuer: jwt.issuer,
+        authorization_endpoint: endpoints.authorizationEndpoint,
+        token_endpoint: endpoints.tokenEndpoint,
+        end_session_endpoint: `${endpoints.origin}/logout`,
+      },
     },
     origins: [endpoints.origin],
     allowRedirectTo: (appUrl) => userPool.allowWebRedirect(appUrl),

@@ -267,7 +267,8 @@ describe('the reference web app in a real browser', () => {
     await context.grantPermissions(['clipboard-read', 'clipboard-write', 'local-network-access'], { origin: stack.url });
     const oidcPage = await context.newPage();
     oidcPage.on('console', (message) => void (/Content Security Policy/i.test(message.text()) && cspViolations.push(message.text())));
-    const signIn = { kind: 'oidc', authority: provider.issuer, clientId: 'guidance-web', scope: 'openid email', metadata: { issuer: provider.issuer, authorization_endpoint: `${provider.issuer}/authorize`, token_endpoint: `${provider.issuer}/token` } };
+    const metadata = { issuer: provider.issuer, authorization_endpoint: `${provider.issuer}/authorize`, token_endpoint: `${provider.issuer}/token`, end_session_endpoint: `${provider.issuer}/logout` };
+    const signIn = { kind: 'oidc', authority: provider.issuer, clientId: 'guidance-web', scope: 'openid email', metadata };
     try {
       // The deployed config.json, and the deployed CSP, which also allows the identity provider's origin.
       await oidcPage.route((url) => url.pathname === '/app/config.json', (route) => route.fulfill({ contentType: 'application/json', body: JSON.stringify({ apiUrl: '', signIn }) }));
@@ -288,7 +289,14 @@ describe('the reference web app in a real browser', () => {
       expect(stored).toMatchObject({ localStorage: {}, sessionStorage: {}, indexedDB: [], url: `${stack.url}/app/`, historyState: null, cookies: [] });
 
       await oidcPage.reload();
-      expect(await oidcPage.getByRole('button', { name: 'Sign in', exact: true }).isVisible()).toBe(true);
+      await oidcPage.getByRole('button', { name: 'Sign in', exact: true }).waitFor(); // tokens were in memory only
+
+      // Sign out ends the provider's session too, and comes back signed out with nothing stored.
+      await oidcPage.getByRole('button', { name: 'Sign in', exact: true }).click();
+      await oidcPage.getByRole('button', { name: 'Sign out' }).click();
+      await oidcPage.getByRole('button', { name: 'Sign in', exact: true }).waitFor();
+      expect(provider.log.logoutRequests.map((query) => query.get('logout_uri'))).toEqual([`${stack.url}/app/`]);
+      expect(await browserStorage(oidcPage)).toMatchObject({ localStorage: {}, sessionStorage: {}, url: `${stack.url}/app/`, historyState: null });
     } finally {
       await oidcPage.close();
       await provider.stop();

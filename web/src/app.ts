@@ -144,7 +144,7 @@ export function startApp(deps: AppDeps): { resume(): Promise<void> } {
 
   function failed(failure: ApiFailure): void {
     if (failure.kind === 'signed_out') {
-      void signOut();
+      void signOut(false);
       return warn(failureMessage(failure));
     }
     if (failure.kind === 'not_found') {
@@ -154,13 +154,13 @@ export function startApp(deps: AppDeps): { resume(): Promise<void> } {
     warn(failureMessage(failure));
   }
 
-  async function signOut(): Promise<void> {
+  async function signOut(everywhere: boolean): Promise<void> {
     renderSignedOut();
-    await deps.auth.signOut();
+    await deps.auth.signOut({ everywhere });
   }
 
   byId('sign-out').addEventListener('click', () => {
-    void signOut().then(() => say('You are signed out.'));
+    void signOut(true).then(() => say('You are signed out.'));
   });
   byId('refresh').addEventListener('click', () => void loadList());
   byId('rotate-confirm').addEventListener('click', () => void rotate());

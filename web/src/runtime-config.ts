@@ -14,6 +14,7 @@ export type SignInConfig =
         readonly issuer: string;
         readonly authorization_endpoint: string;
         readonly token_endpoint: string;
+        readonly end_session_endpoint?: string;
       };
     };
 

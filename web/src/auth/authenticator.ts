@@ -10,6 +10,9 @@ export interface Authenticator {
   resume(): Promise<SignedInPerson | undefined>;
   /** Laptop: signs in as `who` at once. Deployed: leaves the page for the identity provider. */
   signIn(who?: string): Promise<SignedInPerson | undefined>;
-  /** Forgets the tokens. */
-  signOut(): Promise<void>;
+  /**
+   * Forgets the tokens. `everywhere` (the Sign out button) also ends the identity provider's own
+   * session, so the next person at this browser must sign in again; deployed, that leaves the page.
+   */
+  signOut(options: { everywhere: boolean }): Promise<void>;
 }

@@ -33,7 +33,13 @@ export function oidcSignIn(config: OidcConfig): Authenticator {
   return {
     async resume() {
       const params = new URLSearchParams(location.search);
-      if (!params.has('state') || !(params.has('code') || params.has('error'))) return undefined;
+      if (!params.has('state')) return undefined;
+      if (!params.has('code') && !params.has('error')) {
+        // Back from the identity provider's sign-out.
+        await manager.signoutRedirectCallback().catch(() => undefined);
+        history.replaceState(null, '', location.pathname);
+        return undefined;
+      }
       try {
         const user = await manager.signinRedirectCallback();
         const name = typeof user.profile.email === 'string' ? user.profile.email : user.profile.sub;
@@ -49,8 +55,10 @@ export function oidcSignIn(config: OidcConfig): Authenticator {
       await manager.signinRedirect();
       return undefined;
     },
-    async signOut() {
+    async signOut({ everywhere }) {
       await manager.removeUser();
+      // Cognito's /logout reads `logout_uri`; standard providers read `post_logout_redirect_uri`.
+      if (everywhere) await manager.signoutRedirect({ extraQueryParams: { logout_uri: redirectUri } });
     },
   };
 }
