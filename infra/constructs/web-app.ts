@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
-import { Aws, Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Aws, Duration, RemovalPolicy, Stack, Token, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -132,7 +132,7 @@ export class WebApp extends Construct {
         id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
         reason: "CDK's BucketDeployment function writes its own logs with AWSLambdaBasicExecutionRole; it runs at deploy time only.",
       },
-      ...[...BUCKET_DEPLOYMENT_WILDCARDS, `Resource::<${Stack.of(this).resolve(Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket))}.Arn>/*`].map((finding) => ({
+      ...[...BUCKET_DEPLOYMENT_WILDCARDS, assetBucketObjects(Stack.of(this)), `Resource::<${Stack.of(this).resolve(Stack.of(this).getLogicalId(this.bucket.node.defaultChild as CfnBucket))}.Arn>/*`].map((finding) => ({
         id: `AwsSolutions-IAM5[${finding}]`,
         reason: "CDK's BucketDeployment copies the app from the CDK asset bucket into this site bucket and prunes old files: its s3 actions end in * and its resources in /*, on exactly those two buckets.",
       })),
@@ -149,8 +149,14 @@ const BUCKET_DEPLOYMENT_WILDCARDS = [
   'Action::s3:List*',
   'Action::s3:DeleteObject*',
   'Action::s3:Abort*',
-  'Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-<AWS::AccountId>-<AWS::Region>/*',
 ];
+
+/** The CDK asset bucket's objects as cdk-nag names them: account and region appear when the environment is known at synth. */
+function assetBucketObjects(stack: Stack): string {
+  const account = Token.isUnresolved(stack.account) ? '<AWS::AccountId>' : stack.account;
+  const region = Token.isUnresolved(stack.region) ? '<AWS::Region>' : stack.region;
+  return `Resource::arn:<AWS::Partition>:s3:::cdk-hnb659fds-assets-${account}-${region}/*`;
+}
 
 /** app.js and app.css, built by esbuild at synth into a temporary folder, once per process (the asset's content hash keeps deploys stable). */
 let assetsDir: string | undefined;

@@ -125,6 +125,21 @@ describe('the web app hosting (webApp=true, Cognito)', () => {
   });
 });
 
+describe('the web app hosting in a known environment', () => {
+  it('stays cdk-nag clean when account and region are known at synth (the CLI with credentials)', () => {
+    const saved = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
+    Object.assign(process.env, { CDK_DEFAULT_ACCOUNT: '123456789012', CDK_DEFAULT_REGION: 'eu-west-3' });
+    try {
+      expect(() => synth({ webApp: 'true' })).not.toThrow();
+    } finally {
+      for (const [key, value] of [['CDK_DEFAULT_ACCOUNT', saved.account], ['CDK_DEFAULT_REGION', saved.region]] as const) {
+        if (value === undefined) delete process.env[key];
+        else process.env[key] = value;
+      }
+    }
+  });
+});
+
 describe('the web app hosting with your own issuer', () => {
   it('discovers the issuer, uses the audience as client id, and allows only its origin besides the API', () => {
     const { template, dir } = synth({ webApp: true, jwtIssuer: 'https://login.example.com/realms/bank', jwtAudience: 'guidance-web' });
