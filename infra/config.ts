@@ -24,6 +24,7 @@
  * | `natGateways`                 | `1` (dev), `2` (prod)                                | 0 to 3: NAT gateways, each with a fixed Elastic IP, for the functions that call Bridge (worker, reveal API); register the `BridgeEgressIps` output at Bridge. 0: no VPC, Lambda's changing addresses, only if Bridge does not restrict your client by IP |
  * | `internalApiPrincipals`       | unset                                                | IAM role or user ARNs of this account (`arn:aws:iam::<account>:role/<name>`, comma-separated or a JSON array) granted `execute-api:Invoke` on the `/internal` routes only, through a managed policy the stack attaches to them |
  * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
+ * | `webApp`                      | `false`                                              | `true`: hosts the reference web app (private S3 bucket behind CloudFront, strict CSP), signs in with OpenID Connect (code + PKCE) and allows its origin in CORS; URL in the `WebAppUrl` output |
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
@@ -75,6 +76,8 @@ export interface RelayConfig {
   readonly alarmEmail?: string;
   /** IAM roles and users allowed to call `/internal/*`; unset: nobody until a policy grants it. */
   readonly internalApiPrincipals?: readonly string[];
+  /** Hosts the reference web app on S3 + CloudFront; absent = false. */
+  readonly webApp?: boolean;
 }
 
 /** A context value the stack cannot be built with; the message names the key. */
@@ -123,6 +126,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     notifications: readNotifications(get),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
     ...readInternalApiPrincipals(get('internalApiPrincipals')),
+    ...(readBoolean('webApp', get('webApp')) ? { webApp: true } : {}),
   };
 }
 
@@ -148,6 +152,7 @@ export const CONTEXT_KEYS = [
   'alarmEmail',
   ...DEPLOYMENT_CONTEXT_KEYS,
   'internalApiPrincipals',
+  'webApp',
 ] as const;
 
 // Plain keys the CDK CLI itself reads from cdk.json / cdk.context.json.
@@ -184,6 +189,12 @@ function readInteger(key: string, value: unknown, fallback: number, min: number,
     throw new ContextError(key, `must be an integer from ${min} to ${max}, got ${JSON.stringify(value)}.`);
   }
   return parsed;
+}
+
+function readBoolean(key: string, value: unknown): boolean {
+  if (isUnset(value) || value === false || value === 'false') return false;
+  if (value === true || value === 'true') return true;
+  throw new ContextError(key, `must be true or false, got ${JSON.stringify(value)}.`);
 }
 
 function readString(key: string, value: unknown): string | undefined {

@@ -19,6 +19,8 @@ import { reserveSessionTable } from './constructs/session-table-policy';
 import { WebhookIngress } from './constructs/webhook-ingress';
 import { ApiCustomDomain } from './constructs/custom-domain';
 import { availabilityZoneIdsFor, readDeploymentConfig, type DeploymentConfig } from './deployment-config';
+import { WebApp } from './constructs/web-app';
+import { webAppSignIn } from './constructs/web-app-sign-in';
 
 /** What a stage changes: prod keeps its data and logs and pages sooner, dev cleans up after itself. */
 export interface StagePolicy {
@@ -80,6 +82,8 @@ export class GuidanceRelayStack extends Stack {
   /** Present with context `domainName` + `certificateArn`. */
   readonly customDomain?: ApiCustomDomain;
   readonly sessionSweeper: SessionSweeper;
+  /** Present with context `webApp=true`. */
+  readonly webApp?: WebApp;
 
   constructor(scope: Construct, id: string, props: GuidanceRelayStackProps) {
     super(scope, id, props);
@@ -211,6 +215,19 @@ export class GuidanceRelayStack extends Stack {
     if (this.userPool) {
       new CfnOutput(this, 'UserPoolId', { value: this.userPool.userPool.userPoolId });
       new CfnOutput(this, 'UserPoolClientId', { value: this.userPool.client.userPoolClientId });
+    }
+
+    if (config.webApp) {
+      const signIn = webAppSignIn(this.userPool, jwt, config.stage);
+      this.webApp = new WebApp(this, 'WebApp', {
+        apiUrl: this.api.endpoint,
+        signIn: signIn.config,
+        identityProviderOrigins: signIn.origins,
+        removalPolicy: policy.removalPolicy,
+        accessLogDays: config.stage === 'prod' ? 90 : 7,
+      });
+      signIn.allowRedirectTo(this.webApp.url);
+      new CfnOutput(this, 'WebAppUrl', { value: this.webApp.url, description: 'The reference web app (sign in, reveal, delete, rotate)' });
     }
   }
 }

@@ -5,6 +5,7 @@ import { startLocalStack } from './stack';
 async function main(): Promise<void> {
   const stack = await startLocalStack();
   console.log(`guidance-relay local stack ready on ${stack.url}`);
+  console.log(`reference web app on ${stack.url}/app/`);
   let stopping = false;
   const stop = async (signal: string) => {
     if (stopping) return;

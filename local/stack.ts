@@ -32,6 +32,8 @@ import { opsRoutes, parseJsonBody } from './ops-routes';
 import { revokeSessions, type RevokeOptions, type RevokeScope } from '../shared/domain/revoke-sessions';
 import { AppError } from '../shared/domain/errors';
 import { errorResponse } from '../shared/http/responses';
+import { buildWebApp } from '../web/bundle';
+import { webAppRoutes } from './web-app';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -180,6 +182,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     route('GET /_local/outbox', 'admin', localOnly(() => ({ items: outbox.entries }))),
     route('GET /_local/dead-letters', 'admin', localOnly(() => ({ items: queue.deadLetters }))),
     ...opsRoutes(new InProcessOpsQueue(queue), opsSessions, localOnly),
+    ...webAppRoutes(config.jwtSecret, buildWebApp),
   ];
 
   // Node checks request timeouts every connectionsCheckingInterval (30 s by default).

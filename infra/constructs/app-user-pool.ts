@@ -3,6 +3,7 @@ import {
   AccountRecovery,
   type CfnUserPool,
   UserPoolEmail,
+  type CfnUserPoolClient,
   FeaturePlan,
   Mfa,
   StandardThreatProtectionMode,
@@ -75,6 +76,36 @@ export class AppUserPool extends Construct {
       audience: this.client.userPoolClientId,
     };
   }
+
+  /**
+   * Lets the reference web app (context `webApp`) sign in on this client with the authorization
+   * code flow and PKCE: a Cognito domain serves the sign-in pages. The client stays public (no
+   * secret, which a page could not keep): PKCE binds each code to the page that asked for it. The
+   * apps' SRP sign-in is unchanged. Call `allowWebRedirect` with the app's URL afterwards.
+   */
+  addWebSignIn(domainPrefix: string): WebSignIn {
+    const domain = this.userPool.addDomain('WebSignInDomain', { cognitoDomain: { domainPrefix } });
+    const origin = domain.baseUrl();
+    return { origin, authorizationEndpoint: `${origin}/oauth2/authorize`, tokenEndpoint: `${origin}/oauth2/token` };
+  }
+
+  /** `appUrl` becomes the only place a sign-in code may be sent back to (and where sign-out returns). */
+  allowWebRedirect(appUrl: string): void {
+    const client = this.client.node.defaultChild as CfnUserPoolClient;
+    client.allowedOAuthFlowsUserPoolClient = true;
+    client.allowedOAuthFlows = ['code'];
+    client.allowedOAuthScopes = ['openid', 'email'];
+    client.callbackUrLs = [appUrl];
+    client.logoutUrLs = [appUrl];
+    client.supportedIdentityProviders = ['COGNITO'];
+  }
+}
+
+/** Where the web app sends a person to sign in, and where it exchanges the code for tokens. */
+export interface WebSignIn {
+  readonly origin: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
 }
 
 /** The SES sender; in a region-agnostic stack the identity is looked for in the region it is deployed to. */
