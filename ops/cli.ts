@@ -67,7 +67,7 @@ export async function runOps(argv: string[], io: OpsIo, targetFor: (flags: Targe
     return command || values.help ? 0 : 2;
   }
   try {
-    const run = COMMANDS[command];
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
     if (!run) throw new UsageError(`Unknown command "${command}". Run \`npm run ops -- help\`.`);
     const limit = readLimit(values.limit);
     const target = await targetFor(values);

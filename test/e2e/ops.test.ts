@@ -167,12 +167,14 @@ describe('npm run ops -- --local', () => {
   it('answers clear errors for bad usage and an absent stack', async () => {
     const noScope = await ops('revoke');
     const unknown = await ops('explode');
+    const inherited = await ops('constructor');
     const absent = await runOps(['status', '--local', '--url', 'http://127.0.0.1:9'], { out: () => undefined, err: (line) => (absentMessage = line) });
 
     const help = await ops('help');
     expect(help.out).toContain('dead-letters [--reason R] [--limit N]');
     expect(noScope).toEqual(expect.objectContaining({ code: 2, err: expect.stringContaining('--user') }));
     expect(unknown).toEqual(expect.objectContaining({ code: 2, err: expect.stringContaining('Unknown command') }));
+    expect(inherited).toEqual(expect.objectContaining({ code: 2, err: expect.stringContaining('Unknown command') }));
     expect(absent).toBe(1);
     expect(absentMessage).toContain('npm start');
   });
