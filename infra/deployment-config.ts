@@ -11,7 +11,7 @@
  * | `availabilityZoneIds` | us-east-1: `use1-az1,use1-az2,use1-az4`; elsewhere the region's first zones | AZ ids (e.g. `euw3-az1,euw3-az2`) of the functions' subnets: at least 2 and at least `natGateways`, at most 3 |
  * | `domainName` + `certificateArn` | unset | custom domain of the API, with an ACM certificate of the same region |
  * | `hostedZoneId` | unset | Route 53 hosted zone where an alias record for `domainName` is created (needs `domainName`) |
- * | `runbookBaseUrl` | the README on the project's repository | https URL the alarm descriptions link to (`<url>#runbook-<slug>`) |
+ * | `runbookBaseUrl` | docs/operations.md on the project's repository | https URL the alarm descriptions link to (`<url>#runbook-<slug>`) |
  * | `userPoolSesEmail` | unset: Cognito's own sender (50 e-mails a day) | verified SES address the created user pool sends from |
  * | `userPoolSesIdentityArn` | the address's identity in the stack's account and region | ARN of the verified SES identity (address or domain) that sends, e.g. in another region or account |
  * | `deletionProtection` | `false` | `true`: table and user pool refuse deletion outside CloudFormation. Turn it on after the first successful prod deploy: a failed first create could not roll them back |
@@ -21,9 +21,9 @@ import { ContextError, type ContextReader, type Stage } from './config';
 
 export { DEPLOYMENT_CONTEXT_KEYS } from './deployment-keys';
 
-/** Where the project lives; the default runbook links point into its README. */
+/** Where the project lives; the default runbook links point at docs/operations.md, where every alarm has an entry. */
 export const PROJECT_REPOSITORY_URL = 'https://github.com/guidance-relay/guidance-relay';
-export const DEFAULT_RUNBOOK_BASE_URL = `${PROJECT_REPOSITORY_URL}/blob/main/README.md`;
+export const DEFAULT_RUNBOOK_BASE_URL = `${PROJECT_REPOSITORY_URL}/blob/main/docs/operations.md`;
 
 /**
  * Availability Zones (by id, the same in every account) where Lambda cannot place a function's

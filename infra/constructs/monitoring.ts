@@ -42,7 +42,7 @@ import { NotificationAlarms, type NotificationAlarmsProps } from './notification
 import { createRelayDashboard } from './relay-dashboard';
 import { bridgeFailureRate, bridgeForbiddenCalls, kmsErrors, METRIC_PERIOD, oldestPasswordAge, revealServerErrors, webhookServerErrors } from './relay-metrics';
 
-/** Anchors of the README's runbook entries (`#runbook-<slug>`); one alarm each. */
+/** Anchors of the runbook entries in docs/operations.md (`#runbook-<slug>`); one alarm each. */
 export const RUNBOOK_SLUGS = [
   'dead-letters',
   'queue-age',

@@ -141,9 +141,9 @@ describe('names and addresses', () => {
     expect(() => build({ instanceName: 'Team A' })).toThrow(/"instanceName": must be 1 to 20 lower-case/);
   });
 
-  it('links every alarm to its runbook entry by a full URL, on the project README by default or under runbookBaseUrl', () => {
+  it('links every alarm to its runbook entry by a full URL, on the project docs/operations.md by default or under runbookBaseUrl', () => {
     for (const [context, base] of [
-      [{}, 'https://github.com/guidance-relay/guidance-relay/blob/main/README.md'],
+      [{}, 'https://github.com/guidance-relay/guidance-relay/blob/main/docs/operations.md'],
       [{ runbookBaseUrl: 'https://wiki.example.com/guidance-relay' }, 'https://wiki.example.com/guidance-relay'],
     ] as const) {
       const found = alarms(synth(context));

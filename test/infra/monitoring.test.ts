@@ -179,7 +179,7 @@ describe('alarms', () => {
     expect(props.AlarmActions).toEqual([{ Ref: alarmTopicId() }]);
     expect(props.OKActions).toEqual([{ Ref: alarmTopicId() }]);
     expect(props.InsufficientDataActions).toBeUndefined();
-    expect(props.AlarmDescription).toMatch(new RegExp(`^\\S.{30,} Runbook: https://github\\.com/guidance-relay/guidance-relay/blob/main/README\\.md#runbook-${slug}$`));
+    expect(props.AlarmDescription).toMatch(new RegExp(`^\\S.{30,} Runbook: https://github\\.com/guidance-relay/guidance-relay/blob/main/docs/operations\\.md#runbook-${slug}$`));
     // Every metric exists only when something happens, except the sweeper's, reported every minute: its silence is a failure.
     expect(props).toMatchObject({ EvaluationPeriods: 1, DatapointsToAlarm: 1, TreatMissingData: slug === 'password-age' ? 'breaching' : 'notBreaching' });
   });
@@ -368,6 +368,14 @@ describe('dashboard', () => {
     const alarmGraphs = widgets.filter((w) => w.type === 'metric' && w.properties.annotations?.alarms);
 
     expect(alarmGraphs.map((w) => w.properties.title).sort()).toEqual(['Bridge calls failed, % (alarm)', 'Reveal API 5xx (alarm)', 'Webhook 5xx (alarm)']);
+  });
+});
+
+describe('the runbook entries', () => {
+  it('has an entry in docs/operations.md for every alarm, so each description links somewhere', () => {
+    const operations = readFileSync(path.join(__dirname, '..', '..', 'docs', 'operations.md'), 'utf8');
+
+    for (const slug of [...RUNBOOK_SLUGS, ...NOTIFICATION_SLUGS]) expect(operations).toContain(`<a id="runbook-${slug}"></a>`);
   });
 });
 
