@@ -35,9 +35,10 @@ describe('region', () => {
 
     expect(json).not.toMatch(REGION_LITERAL);
     expect(json).not.toContain('123456789012');
-    // The places that were frozen before: Lambda permissions' source ARNs, the alarm topic policy, the data key policy.
+    // The places that were frozen before: Lambda permissions' source ARNs (built from the region, or
+    // the ARN of a resource of this stack), the alarm topic policy, the data key policy.
     for (const permission of Object.values(template.findResources('AWS::Lambda::Permission')) as CfnJson[]) {
-      expect(JSON.stringify(permission.Properties.SourceArn)).toContain('{"Ref":"AWS::Region"}');
+      expect(JSON.stringify(permission.Properties.SourceArn)).toMatch(/\{"Ref":"AWS::Region"\}|^\{"Fn::GetAtt":\["\w+","Arn"\]\}$/);
     }
     expect(JSON.stringify(template.findResources('AWS::SNS::TopicPolicy'))).toContain('{"Ref":"AWS::Region"}');
     expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).toContain('{"Ref":"AWS::Region"}');
