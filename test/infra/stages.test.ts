@@ -62,7 +62,7 @@ describe('prod stage', () => {
   it('keeps every log group for three months and retains it', () => {
     const logGroups = resourcesOf(template, 'AWS::Logs::LogGroup');
 
-    expect(logGroups).toHaveLength(6); // four functions, API access logs, VPC flow logs
+    expect(logGroups).toHaveLength(7); // five functions, API access logs, VPC flow logs
     for (const [, logGroup] of logGroups) {
       expect(logGroup.Properties.RetentionInDays).toBe(90);
       expect(logGroup.DeletionPolicy).toBe('Retain');
@@ -88,7 +88,7 @@ describe('prod stage', () => {
     const topic = topicId(template, 'GuidanceRelay-prod-alarms');
     const alarms = alarmsOf(template);
 
-    expect(Object.keys(alarms)).toHaveLength(9);
+    expect(Object.keys(alarms)).toHaveLength(10);
     for (const [name, alarm] of Object.entries(alarms)) {
       expect(name).toMatch(/^GuidanceRelay-prod-/);
       expect(alarm.AlarmActions).toEqual([{ Ref: topic }]);
