@@ -23,6 +23,7 @@
  * | `notificationQueueArn`        | unset                                                | SQS queue ARN subscribed to the topic with raw message delivery |
  * | `natGateways`                 | `1` (dev), `2` (prod)                                | 0 to 3: NAT gateways, each with a fixed Elastic IP, for the functions that call Bridge (worker, reveal API); register the `BridgeEgressIps` output at Bridge. 0: no VPC, Lambda's changing addresses, only if Bridge does not restrict your client by IP |
  * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
+ * | `sessionOperatorPrincipals`   | none                                                 | IAM role or user ARNs that may reach stored sessions besides the functions: the incident-response role that runs `npm run ops -- revoke` against the stack. Everyone else, administrators included, is denied by the session table's policy (docs/storage-and-keys.md) |
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
@@ -69,6 +70,8 @@ export interface RelayConfig {
   readonly notifications: NotificationSettings;
   /** Unset: the alarm topic has no subscriber until someone subscribes to it. */
   readonly alarmEmail?: string;
+  /** Principals besides the functions that the session table's policy lets reach session items (incident response). */
+  readonly sessionOperatorPrincipals: readonly string[];
 }
 
 /** A context value the stack cannot be built with; the message names the key. */
@@ -119,6 +122,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     ...(jwt ? { jwt } : {}),
     notifications: readNotifications(get),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    sessionOperatorPrincipals: readPrincipalArns('sessionOperatorPrincipals', get('sessionOperatorPrincipals')),
   };
 }
 
@@ -142,6 +146,7 @@ export const CONTEXT_KEYS = [
   'notificationHttpsUrl',
   'notificationQueueArn',
   'alarmEmail',
+  'sessionOperatorPrincipals',
 ] as const;
 
 // Plain keys the CDK CLI itself reads from cdk.json / cdk.context.json.
@@ -245,4 +250,16 @@ function readNotifications(get: ContextReader): NotificationSettings {
     ...(httpsUrl !== undefined ? { httpsUrl } : {}),
     ...(queueArn !== undefined ? { queueArn } : {}),
   };
+}
+
+const PRINCIPAL_ARN = /^arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}$/;
+
+function readPrincipalArns(key: string, value: unknown): readonly string[] {
+  if (value === undefined || value === null || value === '') return [];
+  const entries = Array.isArray(value) ? value : String(value).split(',');
+  return entries.map((entry) => {
+    const arn = String(entry).trim();
+    if (!PRINCIPAL_ARN.test(arn)) throw new ContextError(key, `"${arn}" is not an IAM role or user ARN.`);
+    return arn;
+  });
 }
