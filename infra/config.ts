@@ -25,6 +25,7 @@
  * | `internalApiPrincipals`       | unset                                                | IAM role or user ARNs of this account (`arn:aws:iam::<account>:role/<name>`, comma-separated or a JSON array) granted `execute-api:Invoke` on the `/internal` routes only, through a managed policy the stack attaches to them |
  * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
  * | `webApp`                      | `false`                                              | `true`: hosts the reference web app (private S3 bucket behind CloudFront, strict CSP), signs in with OpenID Connect (code + PKCE) and allows its origin in CORS; URL in the `WebAppUrl` output |
+ * | `sessionOperatorPrincipals`   | none                                                 | IAM role or user ARNs that may reach stored sessions besides the functions: the incident-response role that runs `npm run ops -- revoke` against the stack. Everyone else, administrators included, is denied by the session table's policy (docs/storage-and-keys.md) |
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
@@ -78,6 +79,8 @@ export interface RelayConfig {
   readonly internalApiPrincipals?: readonly string[];
   /** Hosts the reference web app on S3 + CloudFront; absent = false. */
   readonly webApp?: boolean;
+  /** Principals besides the functions that the session table's policy lets reach session items (incident response). */
+  readonly sessionOperatorPrincipals: readonly string[];
 }
 
 /** A context value the stack cannot be built with; the message names the key. */
@@ -127,6 +130,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
     ...readInternalApiPrincipals(get('internalApiPrincipals')),
     ...(readBoolean('webApp', get('webApp')) ? { webApp: true } : {}),
+    sessionOperatorPrincipals: readPrincipalArns('sessionOperatorPrincipals', get('sessionOperatorPrincipals')),
   };
 }
 
@@ -153,6 +157,7 @@ export const CONTEXT_KEYS = [
   ...DEPLOYMENT_CONTEXT_KEYS,
   'internalApiPrincipals',
   'webApp',
+  'sessionOperatorPrincipals',
 ] as const;
 
 // Plain keys the CDK CLI itself reads from cdk.json / cdk.context.json.
@@ -288,4 +293,15 @@ function readInternalApiPrincipals(value: unknown): { internalApiPrincipals?: re
     );
   }
   return arns.length > 0 ? { internalApiPrincipals: [...new Set(arns as string[])] } : {};
+}
+
+/** IAM role or user ARNs (no account roots, no assumed-role sessions). */
+function readPrincipalArns(key: string, value: unknown): readonly string[] {
+  if (value === undefined || value === null || value === '') return [];
+  const entries = Array.isArray(value) ? value : String(value).split(',');
+  return entries.map((entry) => {
+    const arn = String(entry).trim();
+    if (!IAM_PRINCIPAL_ARN.test(arn)) throw new ContextError(key, `"${arn}" is not an IAM role or user ARN.`);
+    return arn;
+  });
 }

@@ -162,7 +162,11 @@ export class GuidanceRelayStack extends Stack {
     });
     this.sessionSweeper = new SessionSweeper(this, 'SessionSweeper', { sessionTable, dataKey, logging });
     reservePasswordKey(passwordKey, { decrypters: [this.revealApi.handler.role], encrypters: [this.worker.handler.role, this.revealApi.handler.role] });
-    reserveSessionTable(sessionTable, [this.worker, this.revealApi, this.internalUsers, this.sessionSweeper].map((owner) => owner.handler.role));
+    reserveSessionTable(
+      sessionTable,
+      [this.worker, this.revealApi, this.internalUsers, this.sessionSweeper].map((owner) => owner.handler.role),
+      config.sessionOperatorPrincipals,
+    );
     this.monitoring = new Monitoring(this, 'Monitoring', {
       thresholds: policy.alarmThresholds,
       key: dataKey,

@@ -21,7 +21,9 @@ export function createSweeperHandler(deps: SweeperDeps): () => Promise<SweepRepo
   return async () => {
     const report = await sweepExpiredSessions(deps, { horizonMs: deps.horizonMs ?? SWEEP_HORIZON_MS });
     metrics.milliseconds(OLDEST_PASSWORD_AGE_METRIC, report.oldestPasswordAgeMs);
-    deps.logger.info('Expired sessions swept', { ...report });
+    // A quiet minute (nothing deleted) is the common case: keep it out of the INFO log.
+    if (report.deleted + report.alreadyGone > 0) deps.logger.info('Expired sessions swept', { ...report });
+    else deps.logger.debug('Expired sessions swept', { ...report });
     return report;
   };
 }

@@ -27,11 +27,12 @@ export const SESSION_COPY_ACTIONS = ['dynamodb:CreateBackup', 'dynamodb:StartAws
 /**
  * The session table's own policy, like the password key's: whatever IAM policies say elsewhere in
  * the account (an administrator's `dynamodb:*` on `*`), only the functions' roles reach its items
- * (each further limited by its own IAM policy), and nobody copies it. Table administration
+ * (each further limited by its own IAM policy) and the operators named in context
+ * (`sessionOperatorPrincipals`: whoever runs `ops revoke` in an incident), and nobody copies it. Table administration
  * (UpdateTable, TTL, tags, this policy) is not denied, so CloudFormation keeps managing it.
  * `Resource: "*"` is the table and its indexes: the policy is attached to the table.
  */
-export function reserveSessionTable(table: Table, functionRoles: readonly IRole[]): void {
+export function reserveSessionTable(table: Table, functionRoles: readonly IRole[], operatorPrincipals: readonly string[] = []): void {
   table.addToResourcePolicy(
     new PolicyStatement({
       sid: 'DenyItemAccessToAllButTheFunctions',
@@ -39,7 +40,7 @@ export function reserveSessionTable(table: Table, functionRoles: readonly IRole[
       principals: [new AnyPrincipal()],
       actions: [...SESSION_ITEM_ACTIONS],
       resources: ['*'],
-      conditions: { ArnNotEquals: { 'aws:PrincipalArn': functionRoles.map((role) => role.roleArn) } },
+      conditions: { ArnNotEquals: { 'aws:PrincipalArn': [...functionRoles.map((role) => role.roleArn), ...operatorPrincipals] } },
     }),
   );
   table.addToResourcePolicy(

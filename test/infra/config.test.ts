@@ -18,8 +18,17 @@ describe('readConfig', () => {
       maxReceiveCount: 5,
       natGateways: 1,
       notifications: {},
+      sessionOperatorPrincipals: [],
     });
     expect(DEFAULT_BRIDGE_SOURCE_IPS).toEqual(['63.32.31.5', '52.215.247.62', '34.249.92.209']);
+  });
+
+  it('reads the session operators as IAM role or user ARNs, from a list or a comma-separated string', () => {
+    const role = 'arn:aws:iam::123456789012:role/incident-response';
+    const user = 'arn:aws:iam::123456789012:user/oncall';
+
+    expect(readConfig({ sessionOperatorPrincipals: [role, user] }).sessionOperatorPrincipals).toEqual([role, user]);
+    expect(readConfig({ sessionOperatorPrincipals: ` ${role} , ${user}` }).sessionOperatorPrincipals).toEqual([role, user]);
   });
 
   it('leaves the secret names to CloudFormation unless given (a fixed name blocks re-creating a stack that retained its secrets)', () => {
@@ -135,6 +144,8 @@ describe('readConfig', () => {
     ['alarmEmail', { alarmEmail: 'oncall@example' }],
     ['alarmEmail', { alarmEmail: 'a@example.com,b@example.com' }],
     ['alarmEmail', { alarmEmail: 42 }],
+    ['sessionOperatorPrincipals', { sessionOperatorPrincipals: 'arn:aws:iam::123456789012:root' }],
+    ['sessionOperatorPrincipals', { sessionOperatorPrincipals: ['arn:aws:iam::123456789012:role/ok', '*'] }],
   ])('refuses a bad %s with an error naming the key', (key, context) => {
     let thrown: unknown;
     try {

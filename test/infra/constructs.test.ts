@@ -113,7 +113,7 @@ describe('Monitoring', () => {
   }
 
   it('builds one alarm per runbook entry with the prod thresholds', () => {
-    expect(Object.keys(monitoring({}).alarms)).toHaveLength(9);
+    expect(Object.keys(monitoring({}).alarms)).toHaveLength(10);
   });
 
   it.each([

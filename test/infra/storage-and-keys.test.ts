@@ -159,3 +159,16 @@ describe('DynamoDB rights per key prefix', () => {
     expect(statements[2]!.Condition).toEqual({ StringEquals: { 'kms:ViaService': expect.anything() } });
   });
 });
+
+describe('session operators', () => {
+  it('lets the principals named in context reach session items too, and no one else', () => {
+    const operator = 'arn:aws:iam::123456789012:role/incident-response';
+    const { stack } = buildApp({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [], sessionOperatorPrincipals: operator } });
+    const withOperator = Template.fromStack(stack).toJSON().Resources as Record<string, Resource>;
+    const tableId = Object.keys(withOperator).find((id) => id.startsWith('SessionTable') && withOperator[id]!.Type === 'AWS::DynamoDB::Table')!;
+    const [itemDeny] = withOperator[tableId]!.Properties.ResourcePolicy.PolicyDocument.Statement as Statement[];
+
+    expect(itemDeny!.Condition!.ArnNotEquals['aws:PrincipalArn']).toHaveLength(5);
+    expect(itemDeny!.Condition!.ArnNotEquals['aws:PrincipalArn'][4]).toBe(operator);
+  });
+});

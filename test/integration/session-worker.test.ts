@@ -1,3 +1,4 @@
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { scanEveryTable } from '../../local/dynamo';
 import { createWorkerHandler, type WorkerDeps } from '../../functions/session-worker/app';
 import { idempotencyStore } from '../../shared/adapters/idempotency-store';
@@ -70,6 +71,10 @@ describe('session worker', () => {
     expect(raw).not.toContain(issued.password);
     const sessionItem = Items.find((item) => String(item.sk).startsWith('SESSION#'))!;
     expect(sessionItem.ttl).toBe(Math.ceil(session!.expiresAt / 1000));
+    // The password lives only in the session table (no backups), indexed by expiry for the sweeper.
+    const guidanceTable = JSON.stringify(await world.db.send(new ScanCommand({ TableName: world.dynamo.tableName })));
+    expect([guidanceTable.includes('SESSION#'), guidanceTable.includes(session!.url), guidanceTable.includes('ciphertext')]).toEqual([false, false, false]);
+    expect(sessionItem).toMatchObject({ expiryShard: expect.stringMatching(/^EXPIRY#[0-3]$/), expiresAt: session!.expiresAt });
     expect(world.outbox.entries.map((entry) => entry.message)).toEqual([
       {
         type: 'guidance.ready',

@@ -120,6 +120,8 @@ function canonical(items: Item[]): string {
 }
 
 /** Snapshots the seeded table, compares scans with it, and puts it back after legitimate writes. */
+const TABLE_TAG = '(table)';
+
 class TableGuard {
   private baseline: Item[] = [];
   private baselineText = '';
@@ -129,15 +131,18 @@ class TableGuard {
 
   constructor(private readonly db: LocalDynamo) {}
 
+  /** Both tables; each item tagged with its table (TABLE_TAG, not an attribute: removed before a write). */
   async scan(): Promise<Item[]> {
     this.scans += 1;
     const items: Item[] = [];
-    let cursor: Item | undefined;
-    do {
-      const page = await this.db.client.send(new ScanCommand({ TableName: this.db.tableName, ConsistentRead: true, ExclusiveStartKey: cursor }));
-      items.push(...(page.Items ?? []));
-      cursor = page.LastEvaluatedKey;
-    } while (cursor);
+    for (const table of [this.db.tableName, this.db.sessionTableName]) {
+      let cursor: Item | undefined;
+      do {
+        const page = await this.db.client.send(new ScanCommand({ TableName: table, ConsistentRead: true, ExclusiveStartKey: cursor }));
+        items.push(...(page.Items ?? []).map((item) => ({ ...item, [TABLE_TAG]: { S: table } })));
+        cursor = page.LastEvaluatedKey;
+      } while (cursor);
+    }
     return items;
   }
 
@@ -179,15 +184,16 @@ class TableGuard {
   async restore(): Promise<void> {
     this.restores += 1;
     const current = await this.scan();
-    const keyOf = (item: Item) => `${item.pk?.S}\u0000${item.sk?.S}`;
+    const keyOf = (item: Item) => `${item[TABLE_TAG]?.S}\u0000${item.pk?.S}\u0000${item.sk?.S}`;
+    const untagged = ({ [TABLE_TAG]: _table, ...item }: Item) => item;
     const wanted = new Map(this.baseline.map((item) => [keyOf(item), item]));
     for (const item of current) {
       const key = keyOf(item);
       const original = wanted.get(key);
       if (original && canonical([original]) === canonical([item])) wanted.delete(key);
-      else if (!original) await this.db.client.send(new DeleteItemCommand({ TableName: this.db.tableName, Key: { pk: item.pk!, sk: item.sk! } }));
+      else if (!original) await this.db.client.send(new DeleteItemCommand({ TableName: item[TABLE_TAG]!.S, Key: { pk: item.pk!, sk: item.sk! } }));
     }
-    for (const item of wanted.values()) await this.db.client.send(new PutItemCommand({ TableName: this.db.tableName, Item: item }));
+    for (const item of wanted.values()) await this.db.client.send(new PutItemCommand({ TableName: item[TABLE_TAG]!.S, Item: untagged(item) }));
     this.uncheckedCases = 0;
   }
 }
