@@ -138,6 +138,13 @@ describe('names and addresses', () => {
     for (const name of names(aTemplate)) expect(name).toMatch(/^GuidanceRelay-dev-team-a(-|$)/);
     expect(names(aTemplate).filter((name) => names(b).includes(name))).toEqual([]);
     expect(JSON.stringify(aTemplate.findResources('AWS::SecretsManager::Secret'))).not.toContain('"Name"');
+    // Custom metrics too: the functions emit, and the alarms and dashboard read, the instance's own namespace.
+    for (const fn of Object.values(aTemplate.findResources('AWS::Lambda::Function')) as CfnJson[]) {
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('GuidanceRelay/team-a');
+    }
+    const json = JSON.stringify(aTemplate.toJSON());
+    expect(json).toContain('"Namespace":"GuidanceRelay/team-a"');
+    expect(json).not.toMatch(/"Namespace":"GuidanceRelay"|\\"GuidanceRelay\\"/);
     expect(() => build({ instanceName: 'Team A' })).toThrow(/"instanceName": must be 1 to 20 lower-case/);
   });
 
