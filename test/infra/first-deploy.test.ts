@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
@@ -17,6 +19,7 @@ function build(context: Record<string, unknown>, env: Record<string, string | un
 }
 const synth = (context: Record<string, unknown>, env?: Record<string, string | undefined>) => Template.fromStack(build(context, env).stack);
 
+const README = readFileSync(path.join(__dirname, '..', '..', 'README.md'), 'utf8');
 const PROD = { stage: 'prod', region: 'eu-west-3', notificationQueueArn: 'arn:aws:sqs:eu-west-3:123456789012:push-service' } as const;
 
 // CloudFormation JSON is untyped: the tests index into it freely.
@@ -158,6 +161,7 @@ describe('names and addresses', () => {
       for (const [name, alarm] of Object.entries(found)) {
         const slug = name.replace(/^GuidanceRelay-dev-/, '');
         expect(alarm.AlarmDescription.endsWith(` Runbook: ${base}#runbook-${slug}`)).toBe(true);
+        expect(README).toContain(`<a id="runbook-${slug}"></a>`); // the default link lands on an entry
       }
     }
   });
