@@ -5,6 +5,7 @@ import { assertKnownContextKeys, ContextError, readConfig, type RelayConfig } fr
 import { GuidanceRelayStack } from './guidance-relay-stack';
 import { assertDeployable, stackEnvironment } from './deploy-rules';
 import { readDeploymentConfig, stackName, type DeploymentConfig } from './deployment-config';
+import { namespaceFor, withMetricsNamespace } from './metrics-namespace';
 
 export interface BuiltApp {
   readonly app: App;
@@ -29,12 +30,14 @@ export function buildApp(options: BuildAppOptions = {}): BuiltApp {
   const config = readConfig((key) => app.node.tryGetContext(key));
   const deployment = readDeploymentConfig((key) => app.node.tryGetContext(key));
   assertDeployable(config, deployment);
-  const stack = new GuidanceRelayStack(app, stackName(config.stage, deployment.instanceName), {
-    config,
-    deployment,
-    description: `guidance-relay (${config.stage}): Bridge guidance webhook relay and password reveal API`,
-    env: stackEnvironment(deployment),
-  });
+  const stack = withMetricsNamespace(namespaceFor(deployment.instanceName), () =>
+    new GuidanceRelayStack(app, stackName(config.stage, deployment.instanceName), {
+      config,
+      deployment,
+      description: `guidance-relay (${config.stage}): Bridge guidance webhook relay and password reveal API`,
+      env: stackEnvironment(deployment),
+    }),
+  );
   if (nag) Validations.of(app).addPlugins(new AwsSolutionsChecks(app));
   return { app, stack, config, deployment };
 }

@@ -1,4 +1,4 @@
-import { Fn, Stack, type RemovalPolicy } from 'aws-cdk-lib';
+import { Annotations, Fn, Stack, Token, type RemovalPolicy } from 'aws-cdk-lib';
 import {
   CfnEIP,
   type CfnSubnet,
@@ -92,6 +92,11 @@ export class EgressNetwork extends Construct implements FunctionNetwork {
       restrictDefaultSecurityGroup: false,
     });
     if (zoneIds !== undefined) placeSubnetsByZoneId([...this.vpc.publicSubnets, ...this.vpc.privateSubnets], zoneIds);
+    else if (Token.isUnresolved(Stack.of(this).region)) {
+      Annotations.of(this).addInfo(
+        "The functions' subnets take the first Availability Zones of the region by name. In us-east-1 one may be a zone Lambda does not support (use1-az3): deploy there with -c region=us-east-1 or -c availabilityZoneIds=… to place them by AZ id.",
+      );
+    }
     this.securityGroup = new SecurityGroup(this, 'FunctionsSecurityGroup', {
       vpc: this.vpc,
       description: 'Functions that call Bridge: no inbound, outbound HTTPS only',

@@ -1,7 +1,8 @@
 import { Duration } from 'aws-cdk-lib';
 import { MathExpression, Metric, Stats, type IMetric } from 'aws-cdk-lib/aws-cloudwatch';
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
-import { METRICS_NAMESPACE, type FunctionName } from './service-function';
+import { metricsNamespace } from '../metrics-namespace';
+import type { FunctionName } from './service-function';
 
 /**
  * The custom metrics the handlers emit (documented in monitoring.ts), as CloudWatch metrics and the
@@ -95,7 +96,7 @@ export function relayMetric(
   options: { readonly statistic?: string; readonly label?: string } = {},
 ): Metric {
   return new Metric({
-    namespace: METRICS_NAMESPACE,
+    namespace: metricsNamespace(),
     metricName,
     dimensionsMap: { ...dimensions },
     statistic: options.statistic ?? Stats.SUM,

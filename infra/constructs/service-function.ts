@@ -10,6 +10,7 @@ import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
 import { METRICS_NAMESPACE } from '../../shared/ports/metrics';
+import { metricsNamespace } from '../metrics-namespace';
 import type { FunctionNetwork } from './egress-network';
 
 /** Repository root: entries, the lock file and the credentials shim are resolved from here, whatever the cwd. */
@@ -138,7 +139,7 @@ export class ServiceFunction extends Construct {
       awsSdkConnectionReuse: false,
       environment: {
         POWERTOOLS_SERVICE_NAME: props.name,
-        POWERTOOLS_METRICS_NAMESPACE: METRICS_NAMESPACE,
+        POWERTOOLS_METRICS_NAMESPACE: metricsNamespace(),
         NODE_OPTIONS: '--enable-source-maps',
         ...props.environment,
       },

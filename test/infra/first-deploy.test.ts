@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { CURRENTLY_RECOMMENDED_FLAGS } from 'aws-cdk-lib/cx-api';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
@@ -17,7 +19,28 @@ function build(context: Record<string, unknown>, env: Record<string, string | un
 }
 const synth = (context: Record<string, unknown>, env?: Record<string, string | undefined>) => Template.fromStack(build(context, env).stack);
 
+const OPERATIONS = readFileSync(path.join(__dirname, '..', '..', 'docs', 'operations.md'), 'utf8');
 const PROD = { stage: 'prod', region: 'eu-west-3', notificationQueueArn: 'arn:aws:sqs:eu-west-3:123456789012:push-service' } as const;
+
+const CERTIFICATE_ARN = 'arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
+const IDENTITY_ARN = 'arn:aws:ses:eu-west-1:123456789012:identity/bank.example';
+const WIKI = 'https://wiki.example.com/guidance-relay';
+
+/** Synthesised once each and shared: synths are the slow part of these tests. */
+function once<T>(make: () => T): () => T {
+  let value: T | undefined;
+  return () => (value ??= make());
+}
+/** What CI builds: dev, no region in context, while the CLI has defaulted one. */
+const dev = once(() => build({}, { CDK_DEFAULT_REGION: 'us-east-1', CDK_DEFAULT_ACCOUNT: '123456789012' }));
+const devTemplate = once(() => Template.fromStack(dev().stack));
+/** prod with every address: account, custom domain in a hosted zone, SES sender. */
+const prodFull = once(() =>
+  build({ ...PROD, account: '111111111111', domainName: 'guidance.bank.example', certificateArn: CERTIFICATE_ARN, hostedZoneId: 'Z0123456789ABCDEFGHIJ', userPoolSesEmail: 'no-reply@bank.example' }),
+);
+const prodTemplate = once(() => Template.fromStack(prodFull().stack));
+/** dev placed by AZ id, sending through an SES identity elsewhere, linking its alarms to a wiki. */
+const devCustom = once(() => synth({ availabilityZoneIds: 'euw3-az3,euw3-az1', userPoolSesEmail: 'no-reply@bank.example', userPoolSesIdentityArn: IDENTITY_ARN, runbookBaseUrl: WIKI }));
 
 // CloudFormation JSON is untyped: the tests index into it freely.
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -30,7 +53,7 @@ function alarms(template: Template): Record<string, CfnJson> {
 
 describe('region', () => {
   it('keeps the assembly CI builds (dev, no region given) free of any region, even when the CLI defaulted one', () => {
-    const template = synth({}, { CDK_DEFAULT_REGION: 'us-east-1', CDK_DEFAULT_ACCOUNT: '123456789012' });
+    const template = devTemplate();
     const json = JSON.stringify(template.toJSON());
 
     expect(json).not.toMatch(REGION_LITERAL);
@@ -51,9 +74,9 @@ describe('region', () => {
   });
 
   it('deploys prod to the region and account it is given', () => {
-    const { stack } = build({ ...PROD, account: '210987654321' });
+    const { stack } = prodFull();
 
-    expect([stack.region, stack.account]).toEqual(['eu-west-3', '210987654321']);
+    expect([stack.region, stack.account]).toEqual(['eu-west-3', '111111111111']);
   });
 });
 
@@ -72,7 +95,7 @@ describe('who is told when a guidance is ready', () => {
   });
 
   it('alarms when SNS fails a delivery and when messages were published but delivered to no one', () => {
-    const template = synth(PROD);
+    const template = prodTemplate();
     const topicRef = Object.keys(template.findResources('AWS::SNS::Topic')).find((id) => id.includes('GuidanceReadyTopic'));
     const found = alarms(template);
 
@@ -89,7 +112,7 @@ describe('who is told when a guidance is ready', () => {
 
   it('refuses a FIFO queue as subscriber and warns that a queue of another account must confirm', () => {
     expect(() => readConfig({ notificationQueueArn: 'arn:aws:sqs:eu-west-3:123456789012:push.fifo' })).toThrow(/is a FIFO queue/);
-    const { stack } = build({ ...PROD, account: '111111111111' });
+    const { stack } = prodFull();
     const infos = stack.node.findAll().flatMap((c) => c.node.metadata.filter((m) => m.type === 'aws:cdk:info').map((m) => String(m.data)));
 
     expect(infos.some((info) => /account 123456789012 is not the stack's \(111111111111\).*until the queue's owner confirms/.test(info))).toBe(true);
@@ -110,7 +133,7 @@ describe('Availability Zones', () => {
   });
 
   it('takes the AZ ids given in context, and refuses use1-az3 or fewer zones than NAT gateways', () => {
-    const placement = subnetPlacement(synth({ availabilityZoneIds: 'euw3-az3,euw3-az1' }));
+    const placement = subnetPlacement(devCustom());
 
     expect(placement.map((s) => s.azId).sort()).toEqual(['euw3-az1', 'euw3-az1', 'euw3-az3', 'euw3-az3']);
     expect(() => build({ availabilityZoneIds: 'use1-az3,use1-az1' })).toThrow(/"availabilityZoneIds": use1-az3 is a zone where Lambda cannot/);
@@ -118,7 +141,7 @@ describe('Availability Zones', () => {
   });
 
   it('uses the region’s first zones by name in a region-agnostic stack', () => {
-    const placement = subnetPlacement(synth({}));
+    const placement = subnetPlacement(devTemplate());
 
     for (const subnet of placement) expect(JSON.stringify(subnet.az)).toContain('Fn::GetAZs');
   });
@@ -139,26 +162,34 @@ describe('names and addresses', () => {
     for (const name of names(aTemplate)) expect(name).toMatch(/^GuidanceRelay-dev-team-a(-|$)/);
     expect(names(aTemplate).filter((name) => names(b).includes(name))).toEqual([]);
     expect(JSON.stringify(aTemplate.findResources('AWS::SecretsManager::Secret'))).not.toContain('"Name"');
+    // Custom metrics too: the functions emit, and the alarms and dashboard read, the instance's own namespace.
+    for (const fn of Object.values(aTemplate.findResources('AWS::Lambda::Function')) as CfnJson[]) {
+      expect(fn.Properties.Environment.Variables.POWERTOOLS_METRICS_NAMESPACE).toBe('GuidanceRelay/team-a');
+    }
+    const json = JSON.stringify(aTemplate.toJSON());
+    expect(json).toContain('"Namespace":"GuidanceRelay/team-a"');
+    expect(json).not.toMatch(/"Namespace":"GuidanceRelay"|\\"GuidanceRelay\\"/);
     expect(() => build({ instanceName: 'Team A' })).toThrow(/"instanceName": must be 1 to 20 lower-case/);
   });
 
   it('links every alarm to its runbook entry by a full URL, on the project docs/operations.md by default or under runbookBaseUrl', () => {
-    for (const [context, base] of [
-      [{}, 'https://github.com/guidance-relay/guidance-relay/blob/main/docs/operations.md'],
-      [{ runbookBaseUrl: 'https://wiki.example.com/guidance-relay' }, 'https://wiki.example.com/guidance-relay'],
+    for (const [template, base] of [
+      [devTemplate(), 'https://github.com/guidance-relay/guidance-relay/blob/main/docs/operations.md'],
+      [devCustom(), WIKI],
     ] as const) {
-      const found = alarms(synth(context));
+      const found = alarms(template);
       expect(Object.keys(found).length).toBeGreaterThanOrEqual(11);
       for (const [name, alarm] of Object.entries(found)) {
         const slug = name.replace(/^GuidanceRelay-dev-/, '');
         expect(alarm.AlarmDescription.endsWith(` Runbook: ${base}#runbook-${slug}`)).toBe(true);
+        expect(OPERATIONS).toContain(`<a id="runbook-${slug}"></a>`); // the default link lands on an entry
       }
     }
   });
 
   it('serves the API on a custom domain with its certificate, aliases it in the hosted zone and gives Bridge that webhook URL', () => {
-    const certificateArn = 'arn:aws:acm:eu-west-3:123456789012:certificate/0a1b2c3d-1111-2222-3333-444455556666';
-    const template = synth({ ...PROD, domainName: 'guidance.bank.example', certificateArn, hostedZoneId: 'Z0123456789ABCDEFGHIJ' });
+    const certificateArn = CERTIFICATE_ARN;
+    const template = prodTemplate();
 
     template.hasResourceProperties('AWS::ApiGatewayV2::DomainName', {
       DomainName: 'guidance.bank.example',
@@ -176,15 +207,11 @@ describe('names and addresses', () => {
 
 describe('the created user pool', () => {
   it("sends through SES when userPoolSesEmail is set, and through Cognito's own sender otherwise", () => {
-    const withSes = synth({ ...PROD, userPoolSesEmail: 'no-reply@bank.example' });
-    withSes.hasResourceProperties('AWS::Cognito::UserPool', {
-      EmailConfiguration: { EmailSendingAccount: 'DEVELOPER', From: 'no-reply@bank.example', SourceArn: { 'Fn::Join': ['', ['arn:aws:ses:eu-west-3:', { Ref: 'AWS::AccountId' }, ':identity/no-reply@bank.example']] } },
+    prodTemplate().hasResourceProperties('AWS::Cognito::UserPool', {
+      EmailConfiguration: { EmailSendingAccount: 'DEVELOPER', From: 'no-reply@bank.example', SourceArn: 'arn:aws:ses:eu-west-3:111111111111:identity/no-reply@bank.example' },
     });
-    const identityArn = 'arn:aws:ses:eu-west-1:123456789012:identity/bank.example';
-    synth({ userPoolSesEmail: 'no-reply@bank.example', userPoolSesIdentityArn: identityArn }).hasResourceProperties('AWS::Cognito::UserPool', {
-      EmailConfiguration: { EmailSendingAccount: 'DEVELOPER', SourceArn: identityArn },
-    });
-    expect(JSON.stringify(synth({}).findResources('AWS::Cognito::UserPool'))).not.toContain('DEVELOPER');
+    devCustom().hasResourceProperties('AWS::Cognito::UserPool', { EmailConfiguration: { EmailSendingAccount: 'DEVELOPER', SourceArn: IDENTITY_ARN } });
+    expect(JSON.stringify(devTemplate().findResources('AWS::Cognito::UserPool'))).not.toContain('DEVELOPER');
   });
 });
 
@@ -196,7 +223,7 @@ describe('CDK feature flags', () => {
   });
 
   it('leaves no flag that the CLI would report as "not configured" (unset, and its default differs from the recommendation)', () => {
-    const manifest = build({}).app.synth().manifest as CfnJson;
+    const manifest = dev().app.synth().manifest as CfnJson;
     const report = Object.values(manifest.artifacts as Record<string, CfnJson>).find((artifact) => artifact.type === 'cdk:feature-flag-report');
     const flags = Object.entries(report.properties.flags as Record<string, CfnJson>);
     const needsAttention = flags.filter(([, flag]) => flag.userValue === undefined && (flag.unconfiguredBehavesLike?.v2 ?? false) !== flag.recommendedValue);
