@@ -26,6 +26,7 @@
  * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
  * | `webApp`                      | `false`                                              | `true`: hosts the reference web app (private S3 bucket behind CloudFront, strict CSP), signs in with OpenID Connect (code + PKCE) and allows its origin in CORS; URL in the `WebAppUrl` output |
  * | `sessionOperatorPrincipals`   | none                                                 | IAM role or user ARNs that may reach stored sessions besides the functions: the incident-response role that runs `npm run ops -- revoke` against the stack. Everyone else, administrators included, is denied by the session table's policy (docs/storage-and-keys.md) |
+ * | `corsAllowedOrigins`          | unset: no CORS                                       | origins (`https://app.example.com`, exactly as a browser sends them) whose pages may call the reveal API; `http://localhost:<port>` is accepted on the dev stage only. The webhook and `/internal` routes never answer CORS |
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
@@ -33,6 +34,7 @@
 import { DEPLOYMENT_CONTEXT_KEYS } from './deployment-keys';
 import { closestKey } from './closest-key';
 import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
+import { parseCorsOrigins } from '../shared/http/cors';
 
 export type Stage = 'dev' | 'prod';
 
@@ -81,6 +83,8 @@ export interface RelayConfig {
   readonly webApp?: boolean;
   /** Principals besides the functions that the session table's policy lets reach session items (incident response). */
   readonly sessionOperatorPrincipals: readonly string[];
+  /** Origins whose pages may call the reveal API; unset: no CORS. */
+  readonly corsAllowedOrigins?: readonly string[];
 }
 
 /** A context value the stack cannot be built with; the message names the key. */
@@ -131,6 +135,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     ...readInternalApiPrincipals(get('internalApiPrincipals')),
     ...(readBoolean('webApp', get('webApp')) ? { webApp: true } : {}),
     sessionOperatorPrincipals: readPrincipalArns('sessionOperatorPrincipals', get('sessionOperatorPrincipals')),
+    ...readCorsAllowedOrigins(get('corsAllowedOrigins'), stage),
   };
 }
 
@@ -158,6 +163,7 @@ export const CONTEXT_KEYS = [
   'internalApiPrincipals',
   'webApp',
   'sessionOperatorPrincipals',
+  'corsAllowedOrigins',
 ] as const;
 
 // Plain keys the CDK CLI itself reads from cdk.json / cdk.context.json.
@@ -256,6 +262,13 @@ function readEmail(key: string, value: unknown): string | undefined {
   const email = readString(key, value);
   if (email !== undefined && !EMAIL.test(email)) throw new ContextError(key, `${JSON.stringify(email)} is not an e-mail address.`);
   return email;
+}
+
+function readCorsAllowedOrigins(value: unknown, stage: Stage): Pick<RelayConfig, 'corsAllowedOrigins'> {
+  // A loopback origin lets any page on a developer's port call with a user's token: dev stacks only.
+  const loopback = stage === 'dev' ? 'allow-loopback' : 'refuse-loopback';
+  const origins = parseCorsOrigins(value, loopback, (message) => new ContextError('corsAllowedOrigins', message));
+  return origins.length > 0 ? { corsAllowedOrigins: origins } : {};
 }
 
 function readNotifications(get: ContextReader): NotificationSettings {

@@ -69,6 +69,8 @@ export interface GuidanceRelayStackProps extends StackProps {
 export class GuidanceRelayStack extends Stack {
   readonly config: RelayConfig;
   readonly api: RelayHttpApi;
+  /** The apps' API, apart from `api` so that its CORS never extends to the webhook or `/internal`. */
+  readonly revealHttpApi: RelayHttpApi;
   readonly ingress: WebhookIngress;
   readonly worker: SessionWorker;
   readonly revealApi: RevealApi;
@@ -103,6 +105,11 @@ export class GuidanceRelayStack extends Stack {
     const network = this.network ? { network: this.network } : {};
 
     this.api = new RelayHttpApi(this, 'HttpApi', logging);
+    this.revealHttpApi = new RelayHttpApi(this, 'RevealHttpApi', {
+      ...logging,
+      description: 'guidance-relay: reveal API (the mobile and web apps)',
+      ...(config.corsAllowedOrigins ? { corsAllowedOrigins: config.corsAllowedOrigins } : {}),
+    });
     this.notifications = new Notifications(this, 'Notifications', { key: dataKey, subscriptions: config.notifications });
     this.ingress = new WebhookIngress(this, 'WebhookIngress', {
       api: this.api,
@@ -142,7 +149,7 @@ export class GuidanceRelayStack extends Stack {
       jwt = this.userPool.jwt;
     }
     this.revealApi = new RevealApi(this, 'RevealApi', {
-      api: this.api,
+      api: this.revealHttpApi,
       jwt,
       table,
       sessionTable,
@@ -187,6 +194,7 @@ export class GuidanceRelayStack extends Stack {
     if (deployment.customDomain) this.customDomain = new ApiCustomDomain(this, 'CustomDomain', { ...deployment.customDomain, api: this.api.api, stage: this.api.stage });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'RevealApiUrl', { value: this.revealHttpApi.stage.url, description: 'Base URL of the reveal API: give it to the apps' });
     new CfnOutput(this, 'WebhookUrl', { value: `${this.customDomain?.url ?? this.api.endpoint}/webhooks/bridge`, description: 'Give this URL to Bridge' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'SessionTableName', { value: sessionTable.tableName, description: 'Stored session passwords (no backups)' });

@@ -31,9 +31,10 @@ import { InProcessOpsQueue } from './in-process-ops-queue';
 import { opsRoutes, parseJsonBody } from './ops-routes';
 import { revokeSessions, type RevokeOptions, type RevokeScope } from '../shared/domain/revoke-sessions';
 import { AppError } from '../shared/domain/errors';
-import { errorResponse } from '../shared/http/responses';
+import { errorResponse, json } from '../shared/http/responses';
 import { buildWebApp } from '../web/bundle';
 import { webAppRoutes } from './web-app';
+import { applyCors } from './cors';
 
 const MAX_REQUEST_BYTES = 1024 * 1024;
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -236,6 +237,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 async function serve(request: IncomingMessage, response: ServerResponse, routes: LocalRoute[], config: LocalConfig): Promise<void> {
+  if (applyCors(request, response, routes, config.corsAllowedOrigins)) return;
   const path = new URL(request.url ?? '/', 'http://local').pathname;
   const candidates = routes.filter((candidate) => candidate.pattern.test(path));
   const matched = candidates.find((candidate) => candidate.method === request.method);
@@ -255,7 +257,8 @@ async function serve(request: IncomingMessage, response: ServerResponse, routes:
     authorizer = { iam: { userId: 'local-admin' } };
   } else if (matched.auth === 'jwt') {
     const claims = bearer ? await verifyLocalToken(bearer, config.jwtSecret) : undefined;
-    if (!claims) return writeError(response, 401, 'unauthorized', 'A valid bearer token is required.');
+    // API Gateway's JWT authorizer answers with its own body, not the service's error shape.
+    if (!claims) return writeResponse(response, json(401, { message: 'Unauthorized' }));
     authorizer = { jwt: { claims, scopes: [] } };
   }
   const values = matched.pattern.exec(path)?.slice(1) ?? [];
