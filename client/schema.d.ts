@@ -205,7 +205,50 @@ export interface paths {
         trace?: never;
     };
 }
-export type webhooks = Record<string, never>;
+export interface webhooks {
+    "guidance.ready": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * A guidance is ready for a user (SNS notification to the app's back end)
+         * @description Published once per distinct guidance event, after its session exists, to the SNS topic of the
+         *     stack (output `TopicArn`; the laptop stack keeps them at `GET /_local/outbox`). It never holds
+         *     the password or the session URL: the app calls `POST /guidance/{company_identification_number}/reveal`
+         *     when the user asks for them.
+         *
+         *     Three message attributes travel beside the body:
+         *
+         *     | attribute | value |
+         *     | --- | --- |
+         *     | `type` | `guidance.ready` (for SNS filter policies) |
+         *     | `event_key` | the guidance event behind it, 64 hex digits: drop a second delivery with the same key (SNS delivers at least once, and a crash between publishing and recording it can publish twice) |
+         *     | `correlation_id` | the id that follows the event through the relay's logs (quote it to the operators) |
+         *
+         *     How a subscriber receives it depends on the subscription the stack creates:
+         *
+         *     - `notificationHttpsUrl`: this request. SNS POSTs its JSON envelope as `text/plain`; the body
+         *       below is the envelope's `Message` (a JSON string) and the attributes are in
+         *       `MessageAttributes`. Verify the envelope's signature (`SignatureVersion`, `Signature`,
+         *       `SigningCertURL`) before trusting it, and confirm the subscription first
+         *       (`x-amz-sns-message-type: SubscriptionConfirmation`).
+         *     - `notificationQueueArn`: raw message delivery: the SQS message body is the notification JSON
+         *       itself and the attributes are SQS message attributes of the same names.
+         *     - `notificationEmail`: the notification JSON as the e-mail's text.
+         */
+        post: operations["guidanceReady"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+}
 export interface components {
     schemas: {
         /**
@@ -223,6 +266,15 @@ export interface components {
         Error: {
             error: components["schemas"]["ErrorCode"];
             /** @description Human-readable; a fixed text for 5xx answers. */
+            message: string;
+        };
+        /**
+         * @description A 401 of the reveal API: API Gateway's `{"message":"Unauthorized"}`, or the service's
+         *     `{"error":"unauthorized","message":…}`. `message` is always there; `error` only from the service.
+         */
+        UnauthorizedError: {
+            /** @constant */
+            error?: "unauthorized";
             message: string;
         };
         PayloadTooLargeError: components["schemas"]["Error"] & {
@@ -338,7 +390,50 @@ export interface components {
             contact_phone_number?: components["schemas"]["E164PhoneNumber"];
             language?: components["schemas"]["Language"];
         };
-        /** @description A Bridge webhook body. Only `guidance.health.ready` is acted upon. */
+        /** @description The `guidance.ready` notification. Never the password or the session URL. */
+        GuidanceReadyNotification: {
+            /** @constant */
+            type: "guidance.ready";
+            app_user_id: components["schemas"]["AppUserId"];
+            company_identification_number: components["schemas"]["Siren"];
+            /** @description When the stored password expires; `reveal` after it creates a new session. */
+            session_expires_at: components["schemas"]["Timestamp"];
+        };
+        SnsStringAttribute: {
+            /** @constant */
+            Type: "String";
+            Value: string;
+        };
+        /** @description The message attributes of a `guidance.ready` notification. */
+        GuidanceReadyAttributes: {
+            type: components["schemas"]["SnsStringAttribute"] & {
+                /** @constant */
+                Value?: "guidance.ready";
+            };
+            event_key: components["schemas"]["SnsStringAttribute"] & {
+                Value?: unknown;
+            };
+            correlation_id: components["schemas"]["SnsStringAttribute"];
+        };
+        /** @description The JSON envelope SNS POSTs to an HTTPS subscriber, holding a `guidance.ready` notification. */
+        SnsGuidanceReadyEnvelope: {
+            /** @constant */
+            Type: "Notification";
+            MessageId: string;
+            TopicArn: string;
+            /** @description The notification, JSON-encoded. */
+            Message: string;
+            /** Format: date-time */
+            Timestamp: string;
+            SignatureVersion: string;
+            Signature: string;
+            /** Format: uri */
+            SigningCertURL: string;
+            /** Format: uri */
+            UnsubscribeURL?: string;
+            MessageAttributes: components["schemas"]["GuidanceReadyAttributes"];
+        };
+        /** @description A Bridge webhook body. Only `guidance.health.ready` is acted upon; the two shapes exclude each other by `type`. */
         BridgeWebhookEvent: components["schemas"]["GuidanceHealthReadyEvent"] | components["schemas"]["OtherBridgeEvent"];
         /** @description A guidance is ready for a user and company. Unknown extra fields are tolerated. */
         GuidanceHealthReadyEvent: {
@@ -358,6 +453,10 @@ export interface components {
         /** @description Any other event type (e.g. the dashboard's test event, `timestamp` in seconds); answered `ignored`. */
         OtherBridgeEvent: {
             type: string;
+            /** @description Bridge's event time; in seconds for the dashboard's test event. */
+            timestamp?: number;
+            /** @description Event-specific; not read. */
+            content?: Record<string, never>;
         };
         WebhookAcknowledgement: {
             /**
@@ -369,28 +468,28 @@ export interface components {
     };
     responses: {
         /**
-         * @description `unauthorized`: the bearer token is missing, invalid or expired.
+         * @description The bearer token is missing, invalid or expired.
          *
-         *     Deployed, API Gateway's JWT authorizer answers this before the function runs, and its body is
-         *     API Gateway's `{"message":"Unauthorized"}` (without `Cache-Control`), not the `Error` shape
-         *     the contract prescribes: rely on the status code.
+         *     Deployed, API Gateway's JWT authorizer refuses it before the function runs, with API Gateway's
+         *     own body `{"message":"Unauthorized"}` and none of the service's headers; the laptop stack
+         *     answers the same body. The function itself answers `{"error":"unauthorized","message":…}` in
+         *     the rare case of a token the authorizer accepted but whose `sub` is unusable. Both have a
+         *     `message`; branch on the status code.
          */
         InvalidToken: {
             headers: {
-                "Cache-Control": components["headers"]["CacheControl"];
                 [name: string]: unknown;
             };
             content: {
-                "application/json": components["schemas"]["Error"] & {
-                    /** @constant */
-                    error?: "unauthorized";
-                };
+                "application/json": components["schemas"]["UnauthorizedError"];
             };
         };
         /** @description `unauthorized` (laptop stack): the admin bearer token is missing or wrong. */
         AdminUnauthorized: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                 [name: string]: unknown;
             };
             content: {
@@ -413,6 +512,8 @@ export interface components {
         InvalidCompany: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                 [name: string]: unknown;
             };
             content: {
@@ -429,6 +530,8 @@ export interface components {
         GuidanceNotFound: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                 [name: string]: unknown;
             };
             content: {
@@ -442,6 +545,8 @@ export interface components {
         GatewayPayloadTooLarge: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                 [name: string]: unknown;
             };
             content: {
@@ -465,6 +570,8 @@ export interface components {
         InternalError: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                 [name: string]: unknown;
             };
             content: {
@@ -474,10 +581,12 @@ export interface components {
                 };
             };
         };
-        /** @description `upstream_error`: Bridge refused to create a session (a permanent refusal, e.g. unknown user or rejected request). Retrying will not help. */
+        /** @description `upstream_error`: Bridge refused to create a session (a permanent refusal, e.g. unknown user or rejected request). Retrying will not help: tell the user the guidance cannot be opened now. */
         UpstreamError: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                 [name: string]: unknown;
             };
             content: {
@@ -494,6 +603,8 @@ export interface components {
         ServiceUnavailable: {
             headers: {
                 "Cache-Control": components["headers"]["CacheControl"];
+                "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                 [name: string]: unknown;
             };
             content: {
@@ -520,6 +631,13 @@ export interface components {
     headers: {
         /** @description Always `no-store`; nothing this API answers may be cached (passwords, per-user state). */
         CacheControl: "no-store";
+        /** @description Always `nosniff`; a browser never reads an answer as anything but its declared JSON. */
+        XContentTypeOptions: "nosniff";
+        /**
+         * @description HTTPS only, for a year, for this host and its subdomains. Sent by the service on every answer;
+         *     browsers ignore it over the laptop stack's plain `http://` (RFC 6797 section 8.1).
+         */
+        StrictTransportSecurity: "max-age=31536000; includeSubDomains";
     };
     pathItems: never;
 }
@@ -538,6 +656,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -569,6 +689,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -604,6 +726,8 @@ export interface operations {
             204: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -635,6 +759,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -674,6 +800,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -687,6 +815,8 @@ export interface operations {
             400: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -702,6 +832,8 @@ export interface operations {
             413: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -731,6 +863,8 @@ export interface operations {
             204: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content?: never;
@@ -739,6 +873,8 @@ export interface operations {
             400: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -788,6 +924,8 @@ export interface operations {
             200: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -798,6 +936,8 @@ export interface operations {
             400: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -811,6 +951,8 @@ export interface operations {
             401: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -824,6 +966,8 @@ export interface operations {
             403: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -837,6 +981,8 @@ export interface operations {
             413: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -852,6 +998,8 @@ export interface operations {
             503: {
                 headers: {
                     "Cache-Control": components["headers"]["CacheControl"];
+                    "X-Content-Type-Options": components["headers"]["XContentTypeOptions"];
+                    "Strict-Transport-Security": components["headers"]["StrictTransportSecurity"];
                     [name: string]: unknown;
                 };
                 content: {
@@ -860,6 +1008,38 @@ export interface operations {
                         error?: "queue_unavailable" | "service_unavailable";
                     };
                 };
+            };
+        };
+    };
+    guidanceReady: {
+        parameters: {
+            query?: never;
+            header: {
+                /** @description `Notification` for a notification (`SubscriptionConfirmation` once, when subscribing). */
+                "x-amz-sns-message-type": "Notification" | "SubscriptionConfirmation" | "UnsubscribeConfirmation";
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "text/plain": components["schemas"]["SnsGuidanceReadyEnvelope"];
+            };
+        };
+        responses: {
+            /** @description Any 2xx acknowledges the delivery. */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            /** @description Any other answer (or none) makes SNS retry the delivery under the subscription's retry policy. */
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };

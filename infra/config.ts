@@ -24,11 +24,13 @@
  * | `natGateways`                 | `1` (dev), `2` (prod)                                | 0 to 3: NAT gateways, each with a fixed Elastic IP, for the functions that call Bridge (worker, reveal API); register the `BridgeEgressIps` output at Bridge. 0: no VPC, Lambda's changing addresses, only if Bridge does not restrict your client by IP |
  * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
  * | `webApp`                      | `false`                                              | `true`: hosts the reference web app (private S3 bucket behind CloudFront, strict CSP), signs in with OpenID Connect (code + PKCE) and allows its origin in CORS; URL in the `WebAppUrl` output |
+ * | `corsAllowedOrigins`          | unset: no CORS                                       | origins (`https://app.example.com`, exactly as a browser sends them) whose pages may call the reveal API; `http://localhost:<port>` is accepted on the dev stage only. The webhook and `/internal` routes never answer CORS |
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
  */
 import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
+import { parseCorsOrigins } from '../shared/http/cors';
 
 export type Stage = 'dev' | 'prod';
 
@@ -72,6 +74,8 @@ export interface RelayConfig {
   readonly alarmEmail?: string;
   /** Hosts the reference web app on S3 + CloudFront; absent = false. */
   readonly webApp?: boolean;
+  /** Origins whose pages may call the reveal API; unset: no CORS. */
+  readonly corsAllowedOrigins?: readonly string[];
 }
 
 /** A context value the stack cannot be built with; the message names the key. */
@@ -123,6 +127,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     notifications: readNotifications(get),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
     ...(readBoolean('webApp', get('webApp')) ? { webApp: true } : {}),
+    ...readCorsAllowedOrigins(get('corsAllowedOrigins'), stage),
   };
 }
 
@@ -147,6 +152,7 @@ export const CONTEXT_KEYS = [
   'notificationQueueArn',
   'alarmEmail',
   'webApp',
+  'corsAllowedOrigins',
 ] as const;
 
 // Plain keys the CDK CLI itself reads from cdk.json / cdk.context.json.
@@ -242,6 +248,13 @@ function readEmail(key: string, value: unknown): string | undefined {
   const email = readString(key, value);
   if (email !== undefined && !EMAIL.test(email)) throw new ContextError(key, `${JSON.stringify(email)} is not an e-mail address.`);
   return email;
+}
+
+function readCorsAllowedOrigins(value: unknown, stage: Stage): Pick<RelayConfig, 'corsAllowedOrigins'> {
+  // A loopback origin lets any page on a developer's port call with a user's token: dev stacks only.
+  const loopback = stage === 'dev' ? 'allow-loopback' : 'refuse-loopback';
+  const origins = parseCorsOrigins(value, loopback, (message) => new ContextError('corsAllowedOrigins', message));
+  return origins.length > 0 ? { corsAllowedOrigins: origins } : {};
 }
 
 function readNotifications(get: ContextReader): NotificationSettings {

@@ -14,7 +14,7 @@ import { RevealApi } from './constructs/reveal-api';
 import { SessionWorker } from './constructs/session-worker';
 import { WebhookIngress } from './constructs/webhook-ingress';
 import { WebApp } from './constructs/web-app';
-import { webAppSignIn } from './constructs/web-app-sign-in';
+import { identityProviderOriginsAtSynth, webAppSignIn } from './constructs/web-app-sign-in';
 
 /** What a stage changes: prod keeps its data and logs and pages sooner, dev cleans up after itself. */
 export interface StagePolicy {
@@ -58,6 +58,8 @@ export interface GuidanceRelayStackProps extends StackProps {
 export class GuidanceRelayStack extends Stack {
   readonly config: RelayConfig;
   readonly api: RelayHttpApi;
+  /** The apps' API, apart from `api` so that its CORS never extends to the webhook or `/internal`. */
+  readonly revealHttpApi: RelayHttpApi;
   readonly ingress: WebhookIngress;
   readonly worker: SessionWorker;
   readonly revealApi: RevealApi;
@@ -84,6 +86,17 @@ export class GuidanceRelayStack extends Stack {
     const network = this.network ? { network: this.network } : {};
 
     this.api = new RelayHttpApi(this, 'HttpApi', logging);
+    // The web app's hosting comes first: the reveal API's CORS names its origin.
+    if (config.webApp) {
+      const webAppProps = { identityProviderOrigins: identityProviderOriginsAtSynth(config.jwt), removalPolicy: policy.removalPolicy, accessLogDays: config.stage === 'prod' ? 90 : 7 };
+      this.webApp = new WebApp(this, 'WebApp', webAppProps);
+    }
+    const corsAllowedOrigins = [...(config.corsAllowedOrigins ?? []), ...(this.webApp ? [this.webApp.origin] : [])];
+    this.revealHttpApi = new RelayHttpApi(this, 'RevealHttpApi', {
+      ...logging,
+      description: 'guidance-relay: reveal API (the mobile and web apps)',
+      ...(corsAllowedOrigins.length > 0 ? { corsAllowedOrigins } : {}),
+    });
     this.notifications = new Notifications(this, 'Notifications', { key: dataKey, subscriptions: config.notifications });
     this.ingress = new WebhookIngress(this, 'WebhookIngress', {
       api: this.api,
@@ -121,7 +134,7 @@ export class GuidanceRelayStack extends Stack {
       jwt = this.userPool.jwt;
     }
     this.revealApi = new RevealApi(this, 'RevealApi', {
-      api: this.api,
+      api: this.revealHttpApi,
       jwt,
       table,
       dataKey,
@@ -149,6 +162,7 @@ export class GuidanceRelayStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.stage.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'RevealApiUrl', { value: this.revealHttpApi.stage.url, description: 'Base URL of the reveal API: give it to the apps' });
     new CfnOutput(this, 'WebhookUrl', { value: `${this.api.endpoint}/webhooks/bridge`, description: 'Give this URL to Bridge' });
     new CfnOutput(this, 'TableName', { value: table.tableName });
     new CfnOutput(this, 'QueueUrl', { value: this.ingress.queue.queueUrl });
@@ -172,15 +186,9 @@ export class GuidanceRelayStack extends Stack {
       new CfnOutput(this, 'UserPoolClientId', { value: this.userPool.client.userPoolClientId });
     }
 
-    if (config.webApp) {
+    if (this.webApp) {
       const signIn = webAppSignIn(this.userPool, jwt, config.stage);
-      this.webApp = new WebApp(this, 'WebApp', {
-        apiUrl: this.api.endpoint,
-        signIn: signIn.config,
-        identityProviderOrigins: signIn.origins,
-        removalPolicy: policy.removalPolicy,
-        accessLogDays: config.stage === 'prod' ? 90 : 7,
-      });
+      this.webApp.deploy({ apiUrl: this.revealHttpApi.endpoint, signIn: signIn.config, identityProviderOrigins: signIn.origins });
       signIn.allowRedirectTo(this.webApp.url);
       new CfnOutput(this, 'WebAppUrl', { value: this.webApp.url, description: 'The reference web app (sign in, reveal, delete, rotate)' });
     }

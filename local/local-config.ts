@@ -1,5 +1,6 @@
-import { integer, list, optional, readMaxAgeSeconds } from '../shared/config';
+import { ConfigError, integer, list, optional, readMaxAgeSeconds } from '../shared/config';
 import { PASSWORD_MAX_TTL_SECONDS } from '../shared/domain/limits';
+import { parseCorsOrigins } from '../shared/http/cors';
 
 type Env = Record<string, string | undefined>;
 
@@ -15,6 +16,8 @@ export interface LocalConfig {
   readonly adminToken: string;
   readonly passwordTtlSeconds: number;
   readonly webhookMaxAgeSeconds: number;
+  /** Origins whose pages may call the reveal routes (`CORS_ALLOWED_ORIGINS`); empty: no CORS. */
+  readonly corsAllowedOrigins: readonly string[];
 }
 
 export function readLocalConfig(env: Env = process.env): LocalConfig {
@@ -30,6 +33,8 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     adminToken: optional(env, 'LOCAL_ADMIN_TOKEN', 'local-admin-token'),
     passwordTtlSeconds: integer(env, 'PASSWORD_TTL_SECONDS', PASSWORD_MAX_TTL_SECONDS, 1, PASSWORD_MAX_TTL_SECONDS),
     webhookMaxAgeSeconds: readMaxAgeSeconds(env),
+    // A laptop's web app usually runs on a dev server: http://localhost:<port> is accepted here.
+    corsAllowedOrigins: parseCorsOrigins(env.CORS_ALLOWED_ORIGINS, 'allow-loopback', (message) => new ConfigError(`Environment variable CORS_ALLOWED_ORIGINS: ${message}`)),
   };
 }
 

@@ -28,7 +28,8 @@ import { LocalOutbox } from './outbox';
 import { localOps } from './ops/local-ops';
 import { parseJsonBody, parseRedriveRequest, parseRevokeRequest } from './ops/ops-requests';
 import { AppError } from '../shared/domain/errors';
-import { errorResponse } from '../shared/http/responses';
+import { errorResponse, json } from '../shared/http/responses';
+import { applyCors } from './cors';
 import { buildWebApp } from '../web/bundle';
 import { webAppRoutes } from './web-app';
 
@@ -227,6 +228,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 }
 
 async function serve(request: IncomingMessage, response: ServerResponse, routes: LocalRoute[], config: LocalConfig): Promise<void> {
+  if (applyCors(request, response, routes, config.corsAllowedOrigins)) return;
   const path = new URL(request.url ?? '/', 'http://local').pathname;
   const candidates = routes.filter((candidate) => candidate.pattern.test(path));
   const matched = candidates.find((candidate) => candidate.method === request.method);
@@ -246,7 +248,8 @@ async function serve(request: IncomingMessage, response: ServerResponse, routes:
     authorizer = { iam: { userId: 'local-admin' } };
   } else if (matched.auth === 'jwt') {
     const claims = bearer ? await verifyLocalToken(bearer, config.jwtSecret) : undefined;
-    if (!claims) return writeError(response, 401, 'unauthorized', 'A valid bearer token is required.');
+    // API Gateway's JWT authorizer answers with its own body, not the service's error shape.
+    if (!claims) return writeResponse(response, json(401, { message: 'Unauthorized' }));
     authorizer = { jwt: { claims, scopes: [] } };
   }
   const values = matched.pattern.exec(path)?.slice(1) ?? [];

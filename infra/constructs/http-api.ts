@@ -1,7 +1,8 @@
-import { Lazy, type RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, Lazy, type RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
   CfnStage,
+  CorsHttpMethod,
   HttpApi,
   HttpStage,
   LogGroupLogDestination,
@@ -14,6 +15,7 @@ import {
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { CORS_ALLOWED_HEADERS, CORS_ALLOWED_METHODS, CORS_EXPOSED_HEADERS, CORS_MAX_AGE_SECONDS } from '../../shared/http/cors';
 
 /** API-wide limit; the routes that hand out passwords get a stricter one of their own. */
 export const DEFAULT_THROTTLE: Required<ThrottleSettings> = { rateLimit: 50, burstLimit: 100 };
@@ -44,6 +46,14 @@ export interface RelayHttpApiProps {
   readonly logEncryptionKey?: IKey;
   /** @default DEFAULT_THROTTLE */
   readonly throttle?: Required<ThrottleSettings>;
+  /** @default 'guidance-relay: Bridge webhook, reveal API and internal users API' */
+  readonly description?: string;
+  /**
+   * Origins whose pages may call this API (the reveal API's CORS policy, shared/http/cors.ts).
+   * API Gateway's CORS is API-wide, hence a separate API for the routes that may have it.
+   * @default no CORS
+   */
+  readonly corsAllowedOrigins?: readonly string[];
 }
 
 export interface RelayRouteOptions {
@@ -81,8 +91,20 @@ export class RelayHttpApi extends Construct {
       ...(props.logEncryptionKey ? { encryptionKey: props.logEncryptionKey } : {}),
     });
     this.api = new HttpApi(this, 'Api', {
-      description: 'guidance-relay: Bridge webhook, reveal API and internal users API',
+      description: props.description ?? 'guidance-relay: Bridge webhook, reveal API and internal users API',
       createDefaultStage: false,
+      ...(props.corsAllowedOrigins && props.corsAllowedOrigins.length > 0
+        ? {
+            corsPreflight: {
+              allowOrigins: [...props.corsAllowedOrigins],
+              allowMethods: CORS_ALLOWED_METHODS.map((method) => CorsHttpMethod[method]),
+              allowHeaders: [...CORS_ALLOWED_HEADERS],
+              exposeHeaders: [...CORS_EXPOSED_HEADERS],
+              allowCredentials: false,
+              maxAge: Duration.seconds(CORS_MAX_AGE_SECONDS),
+            },
+          }
+        : {}),
     });
     this.stage = new HttpStage(this, 'DefaultStage', {
       httpApi: this.api,

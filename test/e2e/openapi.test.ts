@@ -555,6 +555,9 @@ function getWithBody(url: string, body: string, token: string): Promise<Answer> 
 
 /** The `error` codes a response schema narrows `Error` to (through `$ref` and `allOf`), or [] when it does not. */
 function errorCodesOf(schema: unknown, at: string): string[] {
+  // A schema of its own (e.g. UnauthorizedError, which API Gateway's body also matches) names its code directly.
+  const ownError = ((follow(schema as Ref, at).value as Json).properties as Json | undefined)?.error as Json | undefined;
+  if (ownError?.const !== undefined) return [String(ownError.const)];
   const parts = ((follow(schema as Ref, at).value as Json).allOf as Ref[] | undefined) ?? [];
   const narrowed = parts
     .map((part) => ((follow(part, at).value as Json).properties as Json | undefined)?.error as Json | undefined)
