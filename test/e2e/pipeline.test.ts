@@ -3,7 +3,7 @@ import { SignJWT } from 'jose';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER } from '../../local/jwt';
 import { captureLogs, leakedSecrets } from '../fixtures/log-capture';
-import { localClient, waitFor } from '../fixtures/local-client';
+import { localClient, revealApi, waitFor } from '../fixtures/local-client';
 
 const CAROL = '44444444-4444-4444-8444-444444444444';
 const COMPANY = '552100554';
@@ -48,33 +48,36 @@ describe('the laptop stack, end to end over HTTP', () => {
       await waitFor(() => stack.outbox.entries.some((entry) => entry.message.app_user_id === 'carol'));
       const webhookToNotificationMs = performance.now() - started;
 
+      // As an app calls it: through the shipped typed client.
       const token = await client.token('carol');
-      const listed = await client.call('GET', '/guidance', { token });
-      const revealed = await client.call('POST', `/guidance/${COMPANY}/reveal`, { token });
-      const deleted = await client.call('DELETE', `/guidance/${COMPANY}/session`, { token });
-      const afterDelete = await client.call('GET', '/guidance', { token });
-      const renewed = await client.call('POST', `/guidance/${COMPANY}/reveal`, { token });
-      const rotated = await client.call('POST', `/guidance/${COMPANY}/rotate`, { token });
-      return { token, listed, revealed, deleted, afterDelete, renewed, rotated, webhookToNotificationMs };
+      const { api, answers } = revealApi(stack, token);
+      const listed = await api.listGuidance();
+      const revealed = await api.revealPassword(COMPANY);
+      const deleted = await api.deleteSession(COMPANY);
+      const afterDelete = await api.listGuidance();
+      const renewed = await api.revealPassword(COMPANY);
+      const rotated = await api.rotateSession(COMPANY);
+      return { token, answers, listed, revealed, deleted, afterDelete, renewed, rotated, webhookToNotificationMs };
     });
-    const { token, listed, revealed, deleted, afterDelete, renewed, rotated, webhookToNotificationMs } = result;
+    const { token, answers, listed, revealed, deleted, afterDelete, renewed, rotated, webhookToNotificationMs } = result;
 
     console.log(`laptop stack: signed webhook accepted → password stored and notification in the outbox in ${webhookToNotificationMs.toFixed(0)} ms`);
     expect(webhookToNotificationMs).toBeLessThan(1000);
     expect(listed.status).toBe(200);
-    const items = listed.json!.items as { session: { id: string; reveal_count: number } }[];
+    const items = listed.data!.items;
     expect(items).toHaveLength(1);
-    expect(items[0]!.session.reveal_count).toBe(0);
+    expect(items[0]!.session?.reveal_count).toBe(0);
     expect(revealed.status).toBe(200);
-    expect(revealed.json).toEqual({ session_id: items[0]!.session.id, url: expect.any(String), password: expect.any(String), expires_at: expect.any(String) });
+    expect(revealed.data).toEqual({ session_id: items[0]!.session?.id, url: expect.any(String), password: expect.any(String), expires_at: expect.any(String) });
     expect(deleted.status).toBe(204);
-    expect((afterDelete.json!.items as { session: unknown }[])[0]!.session).toBeNull();
-    expect(renewed.json!.session_id).not.toBe(revealed.json!.session_id);
-    expect(rotated.json!.session_id).not.toBe(renewed.json!.session_id);
-    for (const response of [listed, revealed, deleted, renewed, rotated]) expect(response.headers.get('cache-control')).toBe('no-store');
+    expect(afterDelete.data!.items[0]!.session).toBeNull();
+    expect(renewed.data!.session_id).not.toBe(revealed.data!.session_id);
+    expect(rotated.data!.session_id).not.toBe(renewed.data!.session_id);
+    expect(answers).toHaveLength(6);
+    for (const headers of answers) expect(headers.get('cache-control')).toBe('no-store');
 
-    const passwords = [revealed, renewed, rotated].map((response) => String(response.json!.password));
-    const urls = [revealed, renewed, rotated].map((response) => String(response.json!.url));
+    const passwords = [revealed, renewed, rotated].map((response) => String(response.data!.password));
+    const urls = [revealed, renewed, rotated].map((response) => String(response.data!.url));
     const urlTokens = urls.map((url) => new URL(url).searchParams.get('token') ?? url);
     const configured = [stack.config.webhookSecrets[0]!, stack.config.bridgeClientSecret, stack.config.adminToken, stack.config.jwtSecret];
     expect(output).toContain('Audit');
@@ -99,27 +102,21 @@ describe('the laptop stack, end to end over HTTP', () => {
       garbage: 'not-a-jwt',
     };
 
-    const statuses = await Promise.all([
-      client.call('GET', '/guidance').then((r) => r.status),
-      ...Object.values(tokens).map((token) => client.call('GET', '/guidance', { token }).then((r) => r.status)),
-    ]);
+    const refusals = await Promise.all([undefined, ...Object.values(tokens)].map((token) => revealApi(stack, token).api.listGuidance()));
 
-    expect(statuses).toEqual(Array(statuses.length).fill(401));
+    expect(refusals.map((refusal) => [refusal.status, refusal.error?.code])).toEqual(Array(refusals.length).fill([401, 'unauthorized']));
   });
 
   it('answers another user’s company exactly like a missing one', async () => {
     const mallory = await client.token('mallory');
 
-    const answers = await Promise.all([
-      client.call('POST', `/guidance/${COMPANY}/reveal`, { token: mallory }),
-      client.call('POST', `/guidance/${COMPANY}/rotate`, { token: mallory }),
-      client.call('DELETE', `/guidance/${COMPANY}/session`, { token: mallory }),
-      client.call('POST', '/guidance/123456789/reveal', { token: mallory }),
-    ]);
+    const { api } = revealApi(stack, mallory);
+
+    const answers = await Promise.all([api.revealPassword(COMPANY), api.rotateSession(COMPANY), api.deleteSession(COMPANY), api.revealPassword('123456789')]);
 
     expect(answers.map((a) => a.status)).toEqual([404, 404, 404, 404]);
-    expect(new Set(answers.map((a) => a.text)).size).toBe(1);
-    expect((await client.call('GET', '/guidance', { token: mallory })).json).toEqual({ items: [] });
+    expect(new Set(answers.map((a) => JSON.stringify([a.error?.code, a.error?.message]))).size).toBe(1);
+    expect((await api.listGuidance()).data).toEqual({ items: [] });
   });
 
   it('validates /internal/users and erases everything of a deleted user', async () => {
