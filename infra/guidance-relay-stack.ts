@@ -20,7 +20,7 @@ import { WebhookIngress } from './constructs/webhook-ingress';
 import { ApiCustomDomain } from './constructs/custom-domain';
 import { availabilityZoneIdsFor, readDeploymentConfig, type DeploymentConfig } from './deployment-config';
 import { WebApp } from './constructs/web-app';
-import { webAppSignIn } from './constructs/web-app-sign-in';
+import { identityProviderOriginsAtSynth, webAppSignIn } from './constructs/web-app-sign-in';
 
 /** What a stage changes: prod keeps its data and logs and pages sooner, dev cleans up after itself. */
 export interface StagePolicy {
@@ -105,10 +105,16 @@ export class GuidanceRelayStack extends Stack {
     const network = this.network ? { network: this.network } : {};
 
     this.api = new RelayHttpApi(this, 'HttpApi', logging);
+    // The web app's hosting comes first: the reveal API's CORS names its origin.
+    if (config.webApp) {
+      const webAppProps = { identityProviderOrigins: identityProviderOriginsAtSynth(config.jwt), removalPolicy: policy.removalPolicy, accessLogDays: config.stage === 'prod' ? 90 : 7 };
+      this.webApp = new WebApp(this, 'WebApp', webAppProps);
+    }
+    const corsAllowedOrigins = [...(config.corsAllowedOrigins ?? []), ...(this.webApp ? [this.webApp.origin] : [])];
     this.revealHttpApi = new RelayHttpApi(this, 'RevealHttpApi', {
       ...logging,
       description: 'guidance-relay: reveal API (the mobile and web apps)',
-      ...(config.corsAllowedOrigins ? { corsAllowedOrigins: config.corsAllowedOrigins } : {}),
+      ...(corsAllowedOrigins.length > 0 ? { corsAllowedOrigins } : {}),
     });
     this.notifications = new Notifications(this, 'Notifications', { key: dataKey, subscriptions: config.notifications });
     this.ingress = new WebhookIngress(this, 'WebhookIngress', {
@@ -229,15 +235,9 @@ export class GuidanceRelayStack extends Stack {
       new CfnOutput(this, 'UserPoolClientId', { value: this.userPool.client.userPoolClientId });
     }
 
-    if (config.webApp) {
+    if (this.webApp) {
       const signIn = webAppSignIn(this.userPool, jwt, config.stage);
-      this.webApp = new WebApp(this, 'WebApp', {
-        apiUrl: this.api.endpoint,
-        signIn: signIn.config,
-        identityProviderOrigins: signIn.origins,
-        removalPolicy: policy.removalPolicy,
-        accessLogDays: config.stage === 'prod' ? 90 : 7,
-      });
+      this.webApp.deploy({ apiUrl: this.revealHttpApi.endpoint, signIn: signIn.config, identityProviderOrigins: signIn.origins });
       signIn.allowRedirectTo(this.webApp.url);
       new CfnOutput(this, 'WebAppUrl', { value: this.webApp.url, description: 'The reference web app (sign in, reveal, delete, rotate)' });
     }

@@ -13,6 +13,14 @@ export interface WebAppSignIn {
 const SCOPE = 'openid email';
 
 /**
+ * The identity-provider origins the CSP header allows, known before the user pool exists: your
+ * issuer's origin, or Cognito's sign-in domains in this region (index.html narrows them to ours).
+ */
+export function identityProviderOriginsAtSynth(jwt: JwtSettings | undefined): string[] {
+  return jwt ? [new URL(jwt.issuer).origin] : [`https://*.auth.${Aws.REGION}.amazoncognito.com`];
+}
+
+/**
  * Cognito (no `jwtIssuer`): the stack's pool gets a domain and its app client the code flow, and the
  * endpoints go into the app's config, so the page needs no discovery request. Your own issuer: the
  * app discovers it from `<issuer>/.well-known/openid-configuration` and signs in with `jwtAudience`

@@ -22,11 +22,10 @@ import type { RuntimeConfig, SignInConfig } from '../../web/src/runtime-config';
 import { webAppCsp } from './web-app-policy';
 
 export interface WebAppProps {
-  /** The reveal API's base URL (`https://<id>.execute-api.<region>.amazonaws.com`). */
-  readonly apiUrl: string;
-  /** How the page signs a person in (OpenID Connect). */
-  readonly signIn: SignInConfig;
-  /** Origins of the identity provider the page calls (discovery, token exchange), known at synth or as tokens. */
+  /**
+   * Origins of the identity provider the page may call (discovery, token exchange), as the CSP header
+   * names them; the deployed index.html narrows them (see `deploy`).
+   */
   readonly identityProviderOrigins: readonly string[];
   readonly removalPolicy: RemovalPolicy;
   /** Days CloudFront and S3 access logs are kept. */
@@ -39,8 +38,9 @@ export interface WebAppProps {
  * and the app's `config.json` (API URL, issuer, client id) written at deploy.
  *
  * The API's CORS configuration names this distribution's origin, so the CSP header cannot name the
- * API's own id (a dependency cycle): it allows API Gateway in this region, and `index.html`, written
- * at deploy, narrows `connect-src` to the API's exact origin with a `<meta>` policy (both apply).
+ * API's own id (a dependency cycle): it allows API Gateway in this region (and, with Cognito, its
+ * sign-in domains there), and `index.html`, written at deploy, narrows `connect-src` to the API's and
+ * the identity provider's exact origins with a `<meta>` policy (a browser enforces both).
  */
 export class WebApp extends Construct {
   readonly bucket: Bucket;
@@ -49,9 +49,11 @@ export class WebApp extends Construct {
   readonly origin: string;
   /** Where the app lives: the OIDC redirect URI. */
   readonly url: string;
+  private readonly removalPolicy: RemovalPolicy;
 
   constructor(scope: Construct, id: string, props: WebAppProps) {
     super(scope, id);
+    this.removalPolicy = props.removalPolicy;
     const accessLogs = new Bucket(this, 'AccessLogs', {
       encryption: BucketEncryption.S3_MANAGED,
       blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
@@ -118,12 +120,21 @@ export class WebApp extends Construct {
       { id: 'AwsSolutions-CFR4', reason: 'The default *.cloudfront.net certificate cannot pin a minimum TLS version; use a custom domain and certificate to require TLS 1.2.' },
     );
 
+  }
+
+  /**
+   * Writes the app into the bucket at deploy: app.js and app.css, `config.json` (API URL, issuer,
+   * client id) and an index.html whose `<meta>` CSP allows exactly `apiUrl` and `identityProviderOrigins`.
+   * Separate from the constructor because the hosting must exist before the API (its CORS names this
+   * origin), and the content needs the API's URL.
+   */
+  deploy(props: { apiUrl: string; signIn: SignInConfig; identityProviderOrigins: readonly string[] }): BucketDeployment {
     const config: RuntimeConfig = { apiUrl: props.apiUrl, signIn: props.signIn };
     const deployment = new BucketDeployment(this, 'Content', {
       destinationBucket: this.bucket,
       sources: [Source.asset(builtAssetsDir()), Source.data('index.html', indexHtml(props.apiUrl, props.identityProviderOrigins)), Source.jsonData('config.json', config)],
       prune: true,
-      retainOnDelete: props.removalPolicy === RemovalPolicy.RETAIN,
+      retainOnDelete: this.removalPolicy === RemovalPolicy.RETAIN,
       memoryLimit: 256,
     });
     // The copying function is CDK's own singleton, created beside this construct at the stack's top level.
@@ -138,7 +149,7 @@ export class WebApp extends Construct {
       })),
       { id: 'AwsSolutions-L1', reason: "The runtime of CDK's BucketDeployment function is chosen by aws-cdk-lib and moves with it." },
     );
-
+    return deployment;
   }
 }
 

@@ -248,6 +248,15 @@ describe('the reference web app in a real browser', () => {
     await screenshot(page, '4-expired-sign-in');
   });
 
+  it('takes the password off the page on sign-out', async () => {
+    await signIn(ALICE.appUserId);
+    const password = await reveal();
+    await page.getByRole('button', { name: 'Sign out' }).click();
+
+    await page.getByRole('status').filter({ hasText: 'You are signed out.' }).waitFor({ timeout: 5000 });
+    expect(await pageHolds(password)).toBe(false);
+  });
+
   it("never reaches another user's company", async () => {
     expect((await api().sendWebhook(BOB.bridgeUserUuid, BOB_COMPANY)).status).toBe(200);
     await waitFor(() => stack.outbox.entries.some((entry) => entry.message.app_user_id === BOB.appUserId));

@@ -21,6 +21,9 @@ const only = (template: Template, type: string): CfnJson => {
   return found[0];
 };
 const logicalId = (template: Template, type: string) => Object.keys(template.findResources(type))[0]!;
+/** The apps' HTTP API (the other one serves the webhook and /internal). */
+const revealApiId = (template: Template) =>
+  Object.entries(template.findResources('AWS::ApiGatewayV2::Api')).find(([, api]: [string, CfnJson]) => /^guidance-relay: reveal API/.test(api.Properties.Description))![0];
 
 /** A file the deployment writes (Source.data / jsonData), with each deploy-time marker replaced by the reference it stands for. */
 function deployedFile(dir: string, template: Template, name: string): string {
@@ -92,7 +95,7 @@ describe('the web app hosting (webApp=true, Cognito)', () => {
 
   it("writes the app's config at deploy: this stack's API, Cognito issuer, app client and sign-in endpoints", () => {
     const config = JSON.parse(deployedFile(dir, template, 'config.json'));
-    const api = logicalId(template, 'AWS::ApiGatewayV2::Api');
+    const api = revealApiId(template);
     const client = logicalId(template, 'AWS::Cognito::UserPoolClient');
     const domain = logicalId(template, 'AWS::Cognito::UserPoolDomain');
 
@@ -106,10 +109,20 @@ describe('the web app hosting (webApp=true, Cognito)', () => {
 
   it("narrows connect-src to the API's exact origin in the deployed index.html", () => {
     const html = deployedFile(dir, template, 'index.html');
-    const api = logicalId(template, 'AWS::ApiGatewayV2::Api');
+    const api = revealApiId(template);
 
     expect(html).toContain(`<meta http-equiv="Content-Security-Policy" content="connect-src 'self' {GetAtt:${api}.ApiEndpoint} https://{Ref:`);
     expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
+  });
+
+  it("adds the app's origin to the reveal API's CORS, and to no other API", () => {
+    const distribution = logicalId(template, 'AWS::CloudFront::Distribution');
+    const apis = template.findResources('AWS::ApiGatewayV2::Api') as Record<string, CfnJson>;
+    const revealId = revealApiId(template);
+
+    expect(apis[revealId].Properties.CorsConfiguration.AllowOrigins).toEqual([{ 'Fn::Join': ['', ['https://', { 'Fn::GetAtt': [distribution, 'DomainName'] }]] }]);
+    expect(apis[revealId].Properties.CorsConfiguration.ExposeHeaders).toEqual(expect.arrayContaining(['date', 'retry-after'].map((h) => expect.stringMatching(new RegExp(`^${h}$`, 'i')))));
+    for (const [id, api] of Object.entries(apis)) if (id !== revealId) expect(api.Properties.CorsConfiguration).toBeUndefined();
   });
 
   it('lets the app client sign in with the code flow only, back to the app only', () => {
@@ -122,6 +135,15 @@ describe('the web app hosting (webApp=true, Cognito)', () => {
     expect(client.CallbackURLs).toEqual([appUrl]);
     expect(client.LogoutURLs).toEqual([appUrl]);
     template.hasOutput('WebAppUrl', { Value: appUrl });
+  });
+});
+
+describe('the web app hosting beside origins of your own', () => {
+  it('keeps the corsAllowedOrigins and adds the app', () => {
+    const { template } = synth({ webApp: 'true', corsAllowedOrigins: 'https://bank.example.com' });
+    const api = (template.findResources('AWS::ApiGatewayV2::Api') as Record<string, CfnJson>)[revealApiId(template)];
+
+    expect(api.Properties.CorsConfiguration.AllowOrigins).toEqual(['https://bank.example.com', expect.objectContaining({ 'Fn::Join': expect.anything() })]);
   });
 });
 
