@@ -14,6 +14,7 @@ import { systemClock, type Clock } from '../shared/ports/clock';
 import type { PasswordCipher } from '../shared/ports/password-cipher';
 import { noMetrics, type MetricsSink } from '../shared/ports/metrics';
 import { recordBridgeAttempt } from '../shared/adapters/bridge-metrics';
+import { loggedSecurityEvents } from '../shared/adapters/logged-security-events';
 import { createWebhookHandler } from '../functions/bridge-webhook/app';
 import { createInternalUsersHandler } from '../functions/internal-users/app';
 import { createRevealHandler } from '../functions/reveal-api/app';
@@ -105,6 +106,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     store: handlerStore,
     clock,
     passwordTtlSeconds: config.passwordTtlSeconds,
+    security: loggedSecurityEvents(logger, metrics),
   };
 
   for (const demo of DEMO_USERS) {

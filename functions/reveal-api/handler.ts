@@ -6,6 +6,7 @@ import { AWS_CLIENT_CONFIG } from '../../shared/aws/client-config';
 import { documentClient } from '../../shared/aws/clients';
 import { readRevealConfig } from '../../shared/config';
 import { REVEAL_RETRY_POLICY } from '../../shared/domain/retry';
+import { loggedSecurityEvents } from '../../shared/adapters/logged-security-events';
 import { logger, metricsSink } from '../../shared/observability';
 import { systemClock } from '../../shared/ports/clock';
 import { createRevealHandler } from './app';
@@ -21,6 +22,7 @@ export const handler = createRevealHandler({
   cipher: kmsCipherFor(config.passwordKeyArn, metricsSink),
   clock: systemClock,
   passwordTtlSeconds: config.passwordTtlSeconds,
+  security: loggedSecurityEvents(logger, metricsSink),
   logger,
   metrics: metricsSink,
 });

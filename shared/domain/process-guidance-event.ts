@@ -4,6 +4,7 @@ import { isLive, type StoredSession } from './guidance-session';
 import { issueSession, type IssueSessionDeps } from './issue-session';
 import { assertStillOwned } from './manage-users';
 import { guidanceReady, notifyOnce } from './notify-once';
+import { readBoundSession } from './session-binding';
 import type { GuidanceStore } from '../ports/guidance-store';
 import type { Notifier } from '../ports/notifier';
 import type { UserDirectory } from '../ports/user-directory';
@@ -72,7 +73,7 @@ async function sessionForEvent(
   profile: Parameters<typeof issueSession>[0]['profile'],
   deps: ProcessGuidanceEventDeps,
 ): Promise<StoredSession | undefined> {
-  const existing = await deps.store.getSession(profile.appUserId, event.companyIdentificationNumber);
+  const existing = await readBoundSession(profile.appUserId, event.companyIdentificationNumber, deps);
   if (existing?.eventKey === event.eventKey && isLive(existing, deps.clock.now())) return existing;
   const issued = await issueSession(
     {

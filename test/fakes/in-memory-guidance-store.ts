@@ -168,6 +168,16 @@ export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory {
       }));
   }
 
+  /** The raw item under `key`, as a GetItem would return it. */
+  rawItem(key: Key): Item | undefined {
+    return this.get(key);
+  }
+
+  /** Writes a raw item unconditionally, as anyone with PutItem on the table could (attack tests). */
+  plantItem(item: Item): void {
+    this.put(item);
+  }
+
   private get(key: Key): Item | undefined {
     const item = this.partitions.get(key.pk)?.get(key.sk);
     return item ? structuredClone(item) : undefined;
