@@ -37,7 +37,7 @@ async function world() {
   const users = new InMemoryUserDirectory();
   const metrics = new RecordingMetrics();
   const lines: { message: string; fields: unknown }[] = [];
-  const logger = { warn: (message: string, fields: unknown) => void lines.push({ message, fields }) };
+  const logger = { warn: (message: string, ...fields: unknown[]) => void lines.push({ message, fields: fields[0] }) };
   const cipher = new WatchedCipher(new LocalAesGcmCipher());
   const clock = new ManualClock();
   const bridge = new FakeBridge();
