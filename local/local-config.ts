@@ -1,5 +1,6 @@
 import { integer, list, optional, readMaxAgeSeconds } from '../shared/config';
 import { PASSWORD_MAX_TTL_SECONDS } from '../shared/domain/limits';
+import { DEFAULT_BRIDGE_SESSION_HOSTS } from '../shared/adapters/bridge-session-answer';
 
 type Env = Record<string, string | undefined>;
 
@@ -9,6 +10,8 @@ export interface LocalConfig {
   readonly webhookSecrets: readonly string[];
   readonly bridgeApiUrl: string | undefined;
   readonly bridgeSessionsPath: string | undefined;
+  /** Hosts (https) a session link may point to when BRIDGE_API_URL is set; the simulator's own origin is always allowed. */
+  readonly bridgeSessionHosts: readonly string[];
   readonly bridgeClientId: string;
   readonly bridgeClientSecret: string;
   readonly jwtSecret: string;
@@ -24,6 +27,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     webhookSecrets: secrets.length > 0 ? secrets : ['local-webhook-secret'],
     bridgeApiUrl: env.BRIDGE_API_URL?.trim() || undefined,
     bridgeSessionsPath: env.BRIDGE_GUIDANCE_SESSIONS_PATH?.trim() || undefined,
+    bridgeSessionHosts: list(env, 'BRIDGE_SESSION_HOSTS').length > 0 ? list(env, 'BRIDGE_SESSION_HOSTS') : DEFAULT_BRIDGE_SESSION_HOSTS,
     bridgeClientId: optional(env, 'BRIDGE_CLIENT_ID', 'local-client-id'),
     bridgeClientSecret: optional(env, 'BRIDGE_CLIENT_SECRET', 'local-client-secret'),
     jwtSecret: optional(env, 'LOCAL_JWT_SECRET', 'local-jwt-secret'),

@@ -4,6 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoGuidanceStore } from '../shared/adapters/dynamo-guidance-store';
 import { DynamoUserDirectory } from '../shared/adapters/dynamo-user-directory';
 import { FetchBridgeClient } from '../shared/adapters/fetch-bridge-client';
+import { httpsOrigins } from '../shared/adapters/bridge-session-answer';
 import { idempotencyStore } from '../shared/adapters/idempotency-store';
 import { LocalAesGcmCipher } from '../shared/adapters/local-aes-cipher';
 import { documentClient } from '../shared/aws/clients';
@@ -95,6 +96,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     baseUrl: bridgeApiUrl,
     ...(config.bridgeSessionsPath ? { sessionsPath: config.bridgeSessionsPath } : {}),
     credentials,
+    // The simulator's links are plain http on its own origin; any other Bridge gets the https hosts.
+    sessionOrigins: bridge ? [new URL(bridge.baseUrl).origin] : httpsOrigins(config.bridgeSessionHosts),
     onAttempt: recordBridgeAttempt(metrics),
     ...(options.bridgeRetry ? { retry: options.bridgeRetry } : {}),
   });

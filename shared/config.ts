@@ -1,3 +1,4 @@
+import { DEFAULT_BRIDGE_SESSION_HOSTS } from './adapters/bridge-session-answer';
 import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from './domain/limits';
 
 type Env = Record<string, string | undefined>;
@@ -67,6 +68,8 @@ export interface BridgeApiConfig {
   readonly bridgeApiUrl: string;
   readonly sessionsPath?: string;
   readonly credentialsSecretId: string;
+  /** Hosts a session `url` may point to (`BRIDGE_SESSION_HOSTS`, comma-separated); https only. */
+  readonly sessionHosts: readonly string[];
 }
 
 export function readBridgeApiConfig(env: Env): BridgeApiConfig {
@@ -75,6 +78,7 @@ export function readBridgeApiConfig(env: Env): BridgeApiConfig {
     bridgeApiUrl: required(env, 'BRIDGE_API_URL'),
     ...(sessionsPath ? { sessionsPath } : {}),
     credentialsSecretId: required(env, 'BRIDGE_CREDENTIALS_SECRET_ID'),
+    sessionHosts: readSessionHosts(env),
   };
 }
 
@@ -117,4 +121,22 @@ export function readRevealConfig(env: Env = process.env): RevealConfig {
     bridge: readBridgeApiConfig(env),
     passwordTtlSeconds: readPasswordTtlSeconds(env),
   };
+}
+
+function readSessionHosts(env: Env): readonly string[] {
+  const hosts = list(env, 'BRIDGE_SESSION_HOSTS');
+  for (const host of hosts) {
+    if (!isBareHost(host)) throw new ConfigError(`Environment variable BRIDGE_SESSION_HOSTS: "${host}" is not a host name.`);
+  }
+  return hosts.length > 0 ? hosts : DEFAULT_BRIDGE_SESSION_HOSTS;
+}
+
+/** `host` or `host:port`, nothing else (no scheme, path or credentials). */
+export function isBareHost(value: string): boolean {
+  try {
+    const url = new URL(`https://${value}`);
+    return url.host === value.toLowerCase() && url.pathname === '/' && !url.username && !url.password;
+  } catch {
+    return false;
+  }
 }

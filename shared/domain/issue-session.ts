@@ -55,7 +55,7 @@ export async function issueSession(request: IssueSessionRequest, deps: IssueSess
   // Bridge ids go into keys and encryption contexts; a blank one would bind nothing.
   const sessionId = bridgeSession.id?.trim() ? bridgeSession.id : undefined;
   if (!sessionId || !bridgeSession.url || !bridgeSession.password) {
-    throw new PermanentFailure('bridge_bad_response', 'Bridge answered without id, url or password.');
+    throw new PermanentFailure('bridge_invalid_response', 'Bridge answered without id, url or password.');
   }
   const createdAt = requestedAt;
   const identity = { appUserId: profile.appUserId, companyIdentificationNumber: company, sessionId };
