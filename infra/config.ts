@@ -23,11 +23,18 @@
  * | `notificationQueueArn`        | unset                                                | SQS queue ARN subscribed to the topic with raw message delivery |
  * | `natGateways`                 | `1` (dev), `2` (prod)                                | 0 to 3: NAT gateways, each with a fixed Elastic IP, for the functions that call Bridge (worker, reveal API); register the `BridgeEgressIps` output at Bridge. 0: no VPC, Lambda's changing addresses, only if Bridge does not restrict your client by IP |
  * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
+ * | `bridgeSessionHosts`          | `guidance.bridgeapi.io`                              | hosts (`host` or `host:port`) a Bridge session `url` may point to, over https; any other answer is dead-lettered `bridge_invalid_response` |
+ * | `userSessionsPerHour`         | `10`                                                 | 1 to 1000: Bridge sessions one user may cause per hour by reveal renewals and rotations (429 `rate_limited` beyond) |
+ * | `userRequestsPerMinute`       | `60`                                                 | 1 to 10000: reveal API calls (list, reveal, delete, rotate) per user per minute (429 `rate_limited` beyond) |
+ * | `revealRouteRateLimit`, `revealRouteBurstLimit` | `50`, `100`                        | 1 to 10000 each: API Gateway's stage-wide throttle (requests/s, burst) of the reveal and rotate routes, shared by all users: capacity only, fairness is per user above |
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
  */
 import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
+import { DEFAULT_BRIDGE_SESSION_HOSTS } from '../shared/adapters/bridge-session-answer';
+import { isBareHost } from '../shared/config';
+import { DEFAULT_USER_REQUESTS_PER_MINUTE, DEFAULT_USER_SESSIONS_PER_HOUR, type UserLimits } from '../shared/domain/user-limits';
 
 export type Stage = 'dev' | 'prod';
 
@@ -69,6 +76,9 @@ export interface RelayConfig {
   readonly notifications: NotificationSettings;
   /** Unset: the alarm topic has no subscriber until someone subscribes to it. */
   readonly alarmEmail?: string;
+  readonly bridgeSessionHosts: readonly string[];
+  readonly userLimits: UserLimits;
+  readonly revealRouteThrottle: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 /** A context value the stack cannot be built with; the message names the key. */
@@ -119,7 +129,31 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     ...(jwt ? { jwt } : {}),
     notifications: readNotifications(get),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    bridgeSessionHosts: readHostList('bridgeSessionHosts', get('bridgeSessionHosts')),
+    userLimits: {
+      sessionsPerHour: readInteger('userSessionsPerHour', get('userSessionsPerHour'), DEFAULT_USER_SESSIONS_PER_HOUR, 1, 1000),
+      requestsPerMinute: readInteger('userRequestsPerMinute', get('userRequestsPerMinute'), DEFAULT_USER_REQUESTS_PER_MINUTE, 1, 10_000),
+    },
+    revealRouteThrottle: {
+      rateLimit: readInteger('revealRouteRateLimit', get('revealRouteRateLimit'), DEFAULT_REVEAL_ROUTE_THROTTLE.rateLimit, 1, 10_000),
+      burstLimit: readInteger('revealRouteBurstLimit', get('revealRouteBurstLimit'), DEFAULT_REVEAL_ROUTE_THROTTLE.burstLimit, 1, 10_000),
+    },
   };
+}
+
+/** Stage-wide, for all users together: sized for capacity; one user is held back by the per-user limits. */
+export const DEFAULT_REVEAL_ROUTE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+function readHostList(key: string, value: unknown): readonly string[] {
+  if (isUnset(value)) return DEFAULT_BRIDGE_SESSION_HOSTS;
+  const entries = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+  if (!entries) throw new ContextError(key, `must be an array or a comma-separated string of host names, got ${JSON.stringify(value)}.`);
+  const hosts = entries.map((entry) => (typeof entry === 'string' ? entry.trim() : entry)).filter((entry) => entry !== '');
+  for (const host of hosts) {
+    if (typeof host !== 'string' || !isBareHost(host)) throw new ContextError(key, `${JSON.stringify(host)} is not a host name (no scheme or path).`);
+  }
+  if (hosts.length === 0) throw new ContextError(key, 'must name at least one host.');
+  return [...new Set(hosts as string[])];
 }
 
 /** Context keys this app reads; see the table above. */
@@ -142,6 +176,11 @@ export const CONTEXT_KEYS = [
   'notificationHttpsUrl',
   'notificationQueueArn',
   'alarmEmail',
+  'bridgeSessionHosts',
+  'userSessionsPerHour',
+  'userRequestsPerMinute',
+  'revealRouteRateLimit',
+  'revealRouteBurstLimit',
 ] as const;
 
 // Plain keys the CDK CLI itself reads from cdk.json / cdk.context.json.

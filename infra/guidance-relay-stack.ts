@@ -106,6 +106,7 @@ export class GuidanceRelayStack extends Stack {
       maxConcurrency: config.workerMaxConcurrency,
       logging,
       ...network,
+      bridgeSessionHosts: config.bridgeSessionHosts,
     });
 
     let jwt = config.jwt;
@@ -127,6 +128,9 @@ export class GuidanceRelayStack extends Stack {
       passwordTtlSeconds: config.passwordTtlSeconds,
       logging,
       ...network,
+      bridgeSessionHosts: config.bridgeSessionHosts,
+      userLimits: config.userLimits,
+      passwordRouteThrottle: config.revealRouteThrottle,
     });
     this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, dataKey, logging });
     this.monitoring = new Monitoring(this, 'Monitoring', {

@@ -1,4 +1,5 @@
-import { integer, list, optional, readMaxAgeSeconds } from '../shared/config';
+import { integer, list, optional, readMaxAgeSeconds, readUserLimits } from '../shared/config';
+import type { UserLimits } from '../shared/domain/user-limits';
 import { PASSWORD_MAX_TTL_SECONDS } from '../shared/domain/limits';
 import { DEFAULT_BRIDGE_SESSION_HOSTS } from '../shared/adapters/bridge-session-answer';
 
@@ -18,6 +19,8 @@ export interface LocalConfig {
   readonly adminToken: string;
   readonly passwordTtlSeconds: number;
   readonly webhookMaxAgeSeconds: number;
+  /** `USER_SESSIONS_PER_HOUR`, `USER_REQUESTS_PER_MINUTE`: the deployed defaults unless set. */
+  readonly userLimits: UserLimits;
 }
 
 export function readLocalConfig(env: Env = process.env): LocalConfig {
@@ -34,6 +37,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     adminToken: optional(env, 'LOCAL_ADMIN_TOKEN', 'local-admin-token'),
     passwordTtlSeconds: integer(env, 'PASSWORD_TTL_SECONDS', PASSWORD_MAX_TTL_SECONDS, 1, PASSWORD_MAX_TTL_SECONDS),
     webhookMaxAgeSeconds: readMaxAgeSeconds(env),
+    userLimits: readUserLimits(env),
   };
 }
 

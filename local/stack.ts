@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoGuidanceStore } from '../shared/adapters/dynamo-guidance-store';
 import { DynamoUserDirectory } from '../shared/adapters/dynamo-user-directory';
+import { DynamoRateLimiter } from '../shared/adapters/dynamo-rate-limiter';
 import { FetchBridgeClient } from '../shared/adapters/fetch-bridge-client';
 import { httpsOrigins } from '../shared/adapters/bridge-session-answer';
 import { idempotencyStore } from '../shared/adapters/idempotency-store';
@@ -24,7 +25,9 @@ import { BridgeSimulator } from './bridge-simulator';
 import { startLocalDynamo, type LocalDynamo } from './dynamo';
 import { lambdaContext, route, secretEquals, toApiGatewayEvent, writeError, writeResponse, type LocalRoute } from './http-gateway';
 import { InProcessQueue, type InProcessQueueOptions } from './in-process-queue';
-import { verifyLocalToken } from './jwt';
+import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER, verifyLocalToken } from './jwt';
+import { SharedSecretTokenVerifier } from '../shared/adapters/jose-token-verifier';
+import { bearerTokenCaller } from '../shared/http/request';
 import { DEMO_USERS, readLocalConfig, type LocalConfig } from './local-config';
 import { LocalOutbox } from './outbox';
 import { localOps } from './ops/local-ops';
@@ -137,7 +140,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     logger,
     metrics,
   });
-  const reveal = createRevealHandler({ ...issueDeps, users: handlerUsers, logger, metrics });
+  const reveal = createRevealHandler({
+    ...issueDeps,
+    users: handlerUsers,
+    userLimits: { limiter: new DynamoRateLimiter(db, dynamo.tableName), limits: config.userLimits },
+    authenticate: bearerTokenCaller(new SharedSecretTokenVerifier(config.jwtSecret, { issuer: LOCAL_JWT_ISSUER, audience: LOCAL_JWT_AUDIENCE })),
+    logger,
+    metrics,
+  });
   const internalUsers = createInternalUsersHandler({ users, store, logger });
   queue.start((event) => worker(event, lambdaContext('session-worker', WORKER_TIMEOUT_MS)));
 

@@ -1,4 +1,5 @@
 import { DEFAULT_BRIDGE_SESSION_HOSTS } from './adapters/bridge-session-answer';
+import { DEFAULT_USER_REQUESTS_PER_MINUTE, DEFAULT_USER_SESSIONS_PER_HOUR, type UserLimits } from './domain/user-limits';
 import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from './domain/limits';
 
 type Env = Record<string, string | undefined>;
@@ -109,6 +110,9 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
 
 export interface RevealConfig {
   readonly tableName: string;
+  readonly userLimits: UserLimits;
+  /** The issuer and audience the function checks bearer tokens against (as API Gateway's authorizer does). */
+  readonly jwt: { readonly issuer: string; readonly audience: string };
   readonly passwordKeyArn: string;
   readonly bridge: BridgeApiConfig;
   readonly passwordTtlSeconds: number;
@@ -117,9 +121,19 @@ export interface RevealConfig {
 export function readRevealConfig(env: Env = process.env): RevealConfig {
   return {
     tableName: required(env, 'TABLE_NAME'),
+    userLimits: readUserLimits(env),
+    jwt: { issuer: required(env, 'JWT_ISSUER'), audience: required(env, 'JWT_AUDIENCE') },
     passwordKeyArn: required(env, 'PASSWORD_KEY_ARN'),
     bridge: readBridgeApiConfig(env),
     passwordTtlSeconds: readPasswordTtlSeconds(env),
+  };
+}
+
+/** `USER_SESSIONS_PER_HOUR` and `USER_REQUESTS_PER_MINUTE` (docs/security-application.md). */
+export function readUserLimits(env: Env): UserLimits {
+  return {
+    sessionsPerHour: integer(env, 'USER_SESSIONS_PER_HOUR', DEFAULT_USER_SESSIONS_PER_HOUR, 1, 1000),
+    requestsPerMinute: integer(env, 'USER_REQUESTS_PER_MINUTE', DEFAULT_USER_REQUESTS_PER_MINUTE, 1, 10_000),
   };
 }
 

@@ -5,12 +5,14 @@
  * - stored session (encrypted password) .. pk APP#<appUserId>   sk SESSION#<siren>   (ttl)
  * - everything of an app user ............ Query pk APP#<appUserId>
  * - worker idempotency (Powertools) ...... pk IDEMPOTENCY#session-worker  sk <hash> (ttl)
+ * - per-user rate-limit window ........... pk LIMIT#<sha256 of kind#appUserId>  sk WINDOW#<epoch s> (ttl)
  */
 export const keys = {
   profile: (bridgeUserUuid: string) => ({ pk: `USER#${bridgeUserUuid}`, sk: 'PROFILE' }),
   guidance: (appUserId: string, company: string) => ({ pk: `APP#${appUserId}`, sk: `GUIDANCE#${company}` }),
   session: (appUserId: string, company: string) => ({ pk: `APP#${appUserId}`, sk: `SESSION#${company}` }),
   appUserPartition: (appUserId: string) => `APP#${appUserId}`,
+  limitWindow: (limitKey: string, windowStartSeconds: number) => ({ pk: `LIMIT#${limitKey}`, sk: `WINDOW#${windowStartSeconds}` }),
 } as const;
 
 export const GUIDANCE_PREFIX = 'GUIDANCE#';

@@ -3,11 +3,14 @@ import { isLive, secretContextOf, type GuidanceRecord, type StoredSession } from
 import { issueSession, type IssueSessionDeps } from './issue-session';
 import { assertStillOwned } from './manage-users';
 import { isBoundTo, readBoundSession } from './session-binding';
+import { admitBridgeSession, type UserLimitDeps } from './user-limits';
 import { UndecryptableSecret } from '../ports/password-cipher';
 import type { UserDirectory } from '../ports/user-directory';
 
 export interface RevealDeps extends IssueSessionDeps {
   readonly users: UserDirectory;
+  /** Caps the Bridge sessions made on a user's request (renewals here, rotations). Absent: no cap (tests). */
+  readonly userLimits?: Omit<UserLimitDeps, 'clock'>;
 }
 
 /** What the app shows the user once. */
@@ -127,6 +130,8 @@ async function issueFor(guidance: GuidanceRecord, replaces: string | null, deps:
   if (!profile || profile.appUserId !== guidance.appUserId) {
     throw new AppError('not_found', 'No guidance is ready for this company.');
   }
+  // Counted before Bridge is asked: a flood of renewals or rotations by one user stops here.
+  if (deps.userLimits) await admitBridgeSession(guidance.appUserId, { ...deps.userLimits, clock: deps.clock });
   let issued;
   try {
     issued = await issueSession(

@@ -555,6 +555,8 @@ function getWithBody(url: string, body: string, token: string): Promise<Answer> 
 
 /** The `error` codes a response schema narrows `Error` to (through `$ref` and `allOf`), or [] when it does not. */
 function errorCodesOf(schema: unknown, at: string): string[] {
+  const alternatives = ((follow(schema as Ref, at).value as Json).oneOf as Ref[] | undefined) ?? [];
+  if (alternatives.length > 0) return alternatives.flatMap((alternative) => errorCodesOf(alternative, at));
   const parts = ((follow(schema as Ref, at).value as Json).allOf as Ref[] | undefined) ?? [];
   const narrowed = parts
     .map((part) => ((follow(part, at).value as Json).properties as Json | undefined)?.error as Json | undefined)
