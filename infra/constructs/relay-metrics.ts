@@ -59,6 +59,7 @@ export const REVEAL_OUTCOMES = [
   'service_unavailable',
   'upstream_error',
   'internal_error',
+  'rate_limited',
 ] as const;
 export type RevealOutcome = (typeof REVEAL_OUTCOMES)[number];
 /**

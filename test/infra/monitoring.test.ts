@@ -47,7 +47,7 @@ const DEAD_LETTER_REASONS = [
 const BRIDGE_CALLERS = ['session-worker', 'reveal-api'];
 const BRIDGE_STATUSES = ['2xx', '3xx', '400', '401', '403', '408', '429', '5xx', 'other_4xx', 'timeout', 'network'];
 const REVEAL_ACTIONS = ['list', 'reveal', 'delete', 'rotate'];
-const REVEAL_OUTCOMES = ['success', 'not_found', 'invalid_request', 'unauthorized', 'service_unavailable', 'upstream_error', 'internal_error'];
+const REVEAL_OUTCOMES = ['success', 'not_found', 'invalid_request', 'unauthorized', 'service_unavailable', 'upstream_error', 'internal_error', 'rate_limited'];
 const RUNBOOK_SLUGS = ['dead-letters', 'queue-age', 'webhook-5xx', 'worker-errors', 'worker-throttles', 'bridge-403', 'bridge-errors', 'reveal-5xx', 'kms-errors'];
 
 function idOf(type: string, predicate: (id: string, resource: Resource) => boolean): string {
@@ -338,7 +338,7 @@ describe('dashboard', () => {
       ...BRIDGE_CALLERS.flatMap((service) => ['Encrypt', 'Decrypt'].map((operation) => emf('KmsErrors', { service, operation }))),
     ].map((m) => m.replace(/ 300$/, ''));
 
-    expect(expected).toHaveLength(83);
+    expect(expected).toHaveLength(87);
     for (const metric of expected) expect(graphed).toContain(metric);
   });
 
