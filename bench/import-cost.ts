@@ -19,6 +19,8 @@ export const LAMBDA_ENV: Record<string, string> = {
   DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/guidance-relay-dlq',
   BRIDGE_API_URL: 'https://api.bridgeapi.io',
   BRIDGE_CREDENTIALS_SECRET_ID: 'guidance-relay/bridge-credentials',
+  JWT_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_bench',
+  JWT_AUDIENCE: 'bench-client',
   AWS_REGION: 'eu-west-1',
   AWS_DEFAULT_REGION: 'eu-west-1',
   AWS_LAMBDA_FUNCTION_NAME: 'guidance-relay-bench',

@@ -27,6 +27,10 @@
  * | `webApp`                      | `false`                                              | `true`: hosts the reference web app (private S3 bucket behind CloudFront, strict CSP), signs in with OpenID Connect (code + PKCE) and allows its origin in CORS; URL in the `WebAppUrl` output |
  * | `sessionOperatorPrincipals`   | none                                                 | IAM role or user ARNs that may reach stored sessions besides the functions: the incident-response role that runs `npm run ops -- revoke` against the stack. Everyone else, administrators included, is denied by the session table's policy (docs/storage-and-keys.md) |
  * | `corsAllowedOrigins`          | unset: no CORS                                       | origins (`https://app.example.com`, exactly as a browser sends them) whose pages may call the reveal API; `http://localhost:<port>` is accepted on the dev stage only. The webhook and `/internal` routes never answer CORS |
+ * | `bridgeSessionHosts`          | `guidance.bridgeapi.io`                              | hosts (`host` or `host:port`) a Bridge session `url` may point to, over https; any other answer is dead-lettered `bridge_invalid_response` |
+ * | `userSessionsPerHour`         | `10`                                                 | 1 to 1000: Bridge sessions one user may cause per hour by reveal renewals and rotations (429 `rate_limited` beyond) |
+ * | `userRequestsPerMinute`       | `60`                                                 | 1 to 10000: reveal API calls (list, reveal, delete, rotate) per user per minute (429 `rate_limited` beyond) |
+ * | `revealRouteRateLimit`, `revealRouteBurstLimit` | `50`, `100`                        | 1 to 10000 each: API Gateway's stage-wide throttle (requests/s, burst) of the reveal and rotate routes, shared by all users: capacity only, fairness is per user above |
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
@@ -35,6 +39,9 @@ import { DEPLOYMENT_CONTEXT_KEYS } from './deployment-keys';
 import { closestKey } from './closest-key';
 import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
 import { parseCorsOrigins } from '../shared/http/cors';
+import { DEFAULT_BRIDGE_SESSION_HOSTS } from '../shared/adapters/bridge-session-answer';
+import { isBareHost } from '../shared/config';
+import { DEFAULT_USER_REQUESTS_PER_MINUTE, DEFAULT_USER_SESSIONS_PER_HOUR, type UserLimits } from '../shared/domain/user-limits';
 
 export type Stage = 'dev' | 'prod';
 
@@ -85,6 +92,9 @@ export interface RelayConfig {
   readonly sessionOperatorPrincipals: readonly string[];
   /** Origins whose pages may call the reveal API; unset: no CORS. */
   readonly corsAllowedOrigins?: readonly string[];
+  readonly bridgeSessionHosts: readonly string[];
+  readonly userLimits: UserLimits;
+  readonly revealRouteThrottle: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 /** A context value the stack cannot be built with; the message names the key. */
@@ -136,7 +146,31 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     ...(readBoolean('webApp', get('webApp')) ? { webApp: true } : {}),
     sessionOperatorPrincipals: readPrincipalArns('sessionOperatorPrincipals', get('sessionOperatorPrincipals')),
     ...readCorsAllowedOrigins(get('corsAllowedOrigins'), stage),
+    bridgeSessionHosts: readHostList('bridgeSessionHosts', get('bridgeSessionHosts')),
+    userLimits: {
+      sessionsPerHour: readInteger('userSessionsPerHour', get('userSessionsPerHour'), DEFAULT_USER_SESSIONS_PER_HOUR, 1, 1000),
+      requestsPerMinute: readInteger('userRequestsPerMinute', get('userRequestsPerMinute'), DEFAULT_USER_REQUESTS_PER_MINUTE, 1, 10_000),
+    },
+    revealRouteThrottle: {
+      rateLimit: readInteger('revealRouteRateLimit', get('revealRouteRateLimit'), DEFAULT_REVEAL_ROUTE_THROTTLE.rateLimit, 1, 10_000),
+      burstLimit: readInteger('revealRouteBurstLimit', get('revealRouteBurstLimit'), DEFAULT_REVEAL_ROUTE_THROTTLE.burstLimit, 1, 10_000),
+    },
   };
+}
+
+/** Stage-wide, for all users together: sized for capacity; one user is held back by the per-user limits. */
+export const DEFAULT_REVEAL_ROUTE_THROTTLE = { rateLimit: 50, burstLimit: 100 } as const;
+
+function readHostList(key: string, value: unknown): readonly string[] {
+  if (isUnset(value)) return DEFAULT_BRIDGE_SESSION_HOSTS;
+  const entries = Array.isArray(value) ? value : typeof value === 'string' ? value.split(',') : undefined;
+  if (!entries) throw new ContextError(key, `must be an array or a comma-separated string of host names, got ${JSON.stringify(value)}.`);
+  const hosts = entries.map((entry) => (typeof entry === 'string' ? entry.trim() : entry)).filter((entry) => entry !== '');
+  for (const host of hosts) {
+    if (typeof host !== 'string' || !isBareHost(host)) throw new ContextError(key, `${JSON.stringify(host)} is not a host name (no scheme or path).`);
+  }
+  if (hosts.length === 0) throw new ContextError(key, 'must name at least one host.');
+  return [...new Set(hosts as string[])];
 }
 
 /** Context keys this app reads; see the table above. */
@@ -164,6 +198,11 @@ export const CONTEXT_KEYS = [
   'webApp',
   'sessionOperatorPrincipals',
   'corsAllowedOrigins',
+  'bridgeSessionHosts',
+  'userSessionsPerHour',
+  'userRequestsPerMinute',
+  'revealRouteRateLimit',
+  'revealRouteBurstLimit',
 ] as const;
 
 // Plain keys the CDK CLI itself reads from cdk.json / cdk.context.json.

@@ -143,6 +143,7 @@ export class GuidanceRelayStack extends Stack {
       maxConcurrency: config.workerMaxConcurrency,
       logging,
       ...network,
+      bridgeSessionHosts: config.bridgeSessionHosts,
     });
 
     let jwt = config.jwt;
@@ -166,6 +167,9 @@ export class GuidanceRelayStack extends Stack {
       passwordTtlSeconds: config.passwordTtlSeconds,
       logging,
       ...network,
+      bridgeSessionHosts: config.bridgeSessionHosts,
+      userLimits: config.userLimits,
+      passwordRouteThrottle: config.revealRouteThrottle,
     });
     this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, sessionTable, dataKey, logging });
     const internalAccess = new InternalApiAccess(this, 'InternalApiAccess', {

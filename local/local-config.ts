@@ -1,5 +1,7 @@
-import { ConfigError, integer, list, optional, readMaxAgeSeconds } from '../shared/config';
+import { ConfigError, integer, list, optional, readMaxAgeSeconds, readUserLimits } from '../shared/config';
+import type { UserLimits } from '../shared/domain/user-limits';
 import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_LOCAL_TTL_SECONDS } from '../shared/domain/limits';
+import { DEFAULT_BRIDGE_SESSION_HOSTS } from '../shared/adapters/bridge-session-answer';
 import { parseCorsOrigins } from '../shared/http/cors';
 
 type Env = Record<string, string | undefined>;
@@ -10,6 +12,8 @@ export interface LocalConfig {
   readonly webhookSecrets: readonly string[];
   readonly bridgeApiUrl: string | undefined;
   readonly bridgeSessionsPath: string | undefined;
+  /** Hosts (https) a session link may point to when BRIDGE_API_URL is set; the simulator's own origin is always allowed. */
+  readonly bridgeSessionHosts: readonly string[];
   readonly bridgeClientId: string;
   readonly bridgeClientSecret: string;
   readonly jwtSecret: string;
@@ -18,6 +22,8 @@ export interface LocalConfig {
   readonly webhookMaxAgeSeconds: number;
   /** Origins whose pages may call the reveal routes (`CORS_ALLOWED_ORIGINS`); empty: no CORS. */
   readonly corsAllowedOrigins: readonly string[];
+  /** `USER_SESSIONS_PER_HOUR`, `USER_REQUESTS_PER_MINUTE`: the deployed defaults unless set. */
+  readonly userLimits: UserLimits;
 }
 
 export function readLocalConfig(env: Env = process.env): LocalConfig {
@@ -27,6 +33,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     webhookSecrets: secrets.length > 0 ? secrets : ['local-webhook-secret'],
     bridgeApiUrl: env.BRIDGE_API_URL?.trim() || undefined,
     bridgeSessionsPath: env.BRIDGE_GUIDANCE_SESSIONS_PATH?.trim() || undefined,
+    bridgeSessionHosts: list(env, 'BRIDGE_SESSION_HOSTS').length > 0 ? list(env, 'BRIDGE_SESSION_HOSTS') : DEFAULT_BRIDGE_SESSION_HOSTS,
     bridgeClientId: optional(env, 'BRIDGE_CLIENT_ID', 'local-client-id'),
     bridgeClientSecret: optional(env, 'BRIDGE_CLIENT_SECRET', 'local-client-secret'),
     jwtSecret: optional(env, 'LOCAL_JWT_SECRET', 'local-jwt-secret'),
@@ -35,6 +42,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     webhookMaxAgeSeconds: readMaxAgeSeconds(env),
     // A laptop's web app usually runs on a dev server: http://localhost:<port> is accepted here.
     corsAllowedOrigins: parseCorsOrigins(env.CORS_ALLOWED_ORIGINS, 'allow-loopback', (message) => new ConfigError(`Environment variable CORS_ALLOWED_ORIGINS: ${message}`)),
+    userLimits: readUserLimits(env),
   };
 }
 

@@ -4,7 +4,9 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoGuidanceStore } from '../shared/adapters/dynamo-guidance-store';
 import { DynamoSessionExpiry } from '../shared/adapters/dynamo-session-expiry';
 import { DynamoUserDirectory } from '../shared/adapters/dynamo-user-directory';
+import { DynamoRateLimiter } from '../shared/adapters/dynamo-rate-limiter';
 import { FetchBridgeClient } from '../shared/adapters/fetch-bridge-client';
+import { httpsOrigins } from '../shared/adapters/bridge-session-answer';
 import { idempotencyStore } from '../shared/adapters/idempotency-store';
 import { LocalAesGcmCipher } from '../shared/adapters/local-aes-cipher';
 import { documentClient } from '../shared/aws/clients';
@@ -15,6 +17,7 @@ import { systemClock, type Clock } from '../shared/ports/clock';
 import type { PasswordCipher } from '../shared/ports/password-cipher';
 import { noMetrics, type MetricsSink } from '../shared/ports/metrics';
 import { recordBridgeAttempt } from '../shared/adapters/bridge-metrics';
+import { loggedSecurityEvents } from '../shared/adapters/logged-security-events';
 import { createWebhookHandler } from '../functions/bridge-webhook/app';
 import { createInternalUsersHandler } from '../functions/internal-users/app';
 import { createRevealHandler } from '../functions/reveal-api/app';
@@ -23,7 +26,9 @@ import { BridgeSimulator } from './bridge-simulator';
 import { startLocalDynamo, type LocalDynamo } from './dynamo';
 import { lambdaContext, route, secretEquals, toApiGatewayEvent, writeError, writeResponse, type LocalRoute } from './http-gateway';
 import { InProcessQueue, type InProcessQueueOptions } from './in-process-queue';
-import { verifyLocalToken } from './jwt';
+import { LOCAL_JWT_AUDIENCE, LOCAL_JWT_ISSUER, verifyLocalToken } from './jwt';
+import { SharedSecretTokenVerifier } from '../shared/adapters/jose-token-verifier';
+import { bearerTokenCaller } from '../shared/http/request';
 import { DEMO_USERS, readLocalConfig, type LocalConfig } from './local-config';
 import { LocalOutbox } from './outbox';
 import { LOCAL_SWEEP_INTERVAL_MS, startSweepTimer } from './sweep-timer';
@@ -102,6 +107,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     baseUrl: bridgeApiUrl,
     ...(config.bridgeSessionsPath ? { sessionsPath: config.bridgeSessionsPath } : {}),
     credentials,
+    // The simulator's links are plain http on its own origin; any other Bridge gets the https hosts.
+    sessionOrigins: bridge ? [new URL(bridge.baseUrl).origin] : httpsOrigins(config.bridgeSessionHosts),
     onAttempt: recordBridgeAttempt(metrics),
     ...(options.bridgeRetry ? { retry: options.bridgeRetry } : {}),
   });
@@ -113,6 +120,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     store: handlerStore,
     clock,
     passwordTtlSeconds: config.passwordTtlSeconds,
+    security: loggedSecurityEvents(logger, metrics),
   };
 
   for (const demo of DEMO_USERS) {
@@ -140,7 +148,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     logger,
     metrics,
   });
-  const reveal = createRevealHandler({ ...issueDeps, users: handlerUsers, logger, metrics });
+  const reveal = createRevealHandler({
+    ...issueDeps,
+    users: handlerUsers,
+    userLimits: { limiter: new DynamoRateLimiter(db, dynamo.tableName), limits: config.userLimits },
+    authenticate: bearerTokenCaller(new SharedSecretTokenVerifier(config.jwtSecret, { issuer: LOCAL_JWT_ISSUER, audience: LOCAL_JWT_AUDIENCE })),
+    logger,
+    metrics,
+  });
   const internalUsers = createInternalUsersHandler({ users, store, logger });
   queue.start((event) => worker(event, lambdaContext('session-worker', WORKER_TIMEOUT_MS)));
   const sweeper = startSweepTimer({

@@ -1,3 +1,5 @@
+import { DEFAULT_BRIDGE_SESSION_HOSTS } from './adapters/bridge-session-answer';
+import { DEFAULT_USER_REQUESTS_PER_MINUTE, DEFAULT_USER_SESSIONS_PER_HOUR, type UserLimits } from './domain/user-limits';
 import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from './domain/limits';
 
 type Env = Record<string, string | undefined>;
@@ -67,6 +69,8 @@ export interface BridgeApiConfig {
   readonly bridgeApiUrl: string;
   readonly sessionsPath?: string;
   readonly credentialsSecretId: string;
+  /** Hosts a session `url` may point to (`BRIDGE_SESSION_HOSTS`, comma-separated); https only. */
+  readonly sessionHosts: readonly string[];
 }
 
 export function readBridgeApiConfig(env: Env): BridgeApiConfig {
@@ -75,6 +79,7 @@ export function readBridgeApiConfig(env: Env): BridgeApiConfig {
     bridgeApiUrl: required(env, 'BRIDGE_API_URL'),
     ...(sessionsPath ? { sessionsPath } : {}),
     credentialsSecretId: required(env, 'BRIDGE_CREDENTIALS_SECRET_ID'),
+    sessionHosts: readSessionHosts(env),
   };
 }
 
@@ -108,6 +113,9 @@ export function readWorkerConfig(env: Env = process.env): WorkerConfig {
 export interface RevealConfig {
   readonly tableName: string;
   readonly sessionTableName: string;
+  readonly userLimits: UserLimits;
+  /** The issuer and audience the function checks bearer tokens against (as API Gateway's authorizer does). */
+  readonly jwt: { readonly issuer: string; readonly audience: string };
   readonly passwordKeyArn: string;
   readonly bridge: BridgeApiConfig;
   readonly passwordTtlSeconds: number;
@@ -117,8 +125,36 @@ export function readRevealConfig(env: Env = process.env): RevealConfig {
   return {
     tableName: required(env, 'TABLE_NAME'),
     sessionTableName: required(env, 'SESSION_TABLE_NAME'),
+    userLimits: readUserLimits(env),
+    jwt: { issuer: required(env, 'JWT_ISSUER'), audience: required(env, 'JWT_AUDIENCE') },
     passwordKeyArn: required(env, 'PASSWORD_KEY_ARN'),
     bridge: readBridgeApiConfig(env),
     passwordTtlSeconds: readPasswordTtlSeconds(env),
   };
+}
+
+/** `USER_SESSIONS_PER_HOUR` and `USER_REQUESTS_PER_MINUTE` (docs/security-application.md). */
+export function readUserLimits(env: Env): UserLimits {
+  return {
+    sessionsPerHour: integer(env, 'USER_SESSIONS_PER_HOUR', DEFAULT_USER_SESSIONS_PER_HOUR, 1, 1000),
+    requestsPerMinute: integer(env, 'USER_REQUESTS_PER_MINUTE', DEFAULT_USER_REQUESTS_PER_MINUTE, 1, 10_000),
+  };
+}
+
+function readSessionHosts(env: Env): readonly string[] {
+  const hosts = list(env, 'BRIDGE_SESSION_HOSTS');
+  for (const host of hosts) {
+    if (!isBareHost(host)) throw new ConfigError(`Environment variable BRIDGE_SESSION_HOSTS: "${host}" is not a host name.`);
+  }
+  return hosts.length > 0 ? hosts : DEFAULT_BRIDGE_SESSION_HOSTS;
+}
+
+/** `host` or `host:port`, nothing else (no scheme, path or credentials). */
+export function isBareHost(value: string): boolean {
+  try {
+    const url = new URL(`https://${value}`);
+    return url.host === value.toLowerCase() && url.pathname === '/' && !url.username && !url.password;
+  } catch {
+    return false;
+  }
 }

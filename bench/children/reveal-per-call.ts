@@ -5,6 +5,7 @@ import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { createRevealHandler } from '../../functions/reveal-api/app';
+import { callerOf } from '../../shared/http/request';
 import { keys } from '../../shared/adapters/dynamo-keys';
 import { DynamoGuidanceStore } from '../../shared/adapters/dynamo-guidance-store';
 import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory';
@@ -116,6 +117,7 @@ runMain(async () => {
   const counter = { dynamo: 0, kms: 0 };
   const { db, kms } = clients(config.mode, now, counter);
   const handler = createRevealHandler({
+    authenticate: async (event) => callerOf(event), // per-call cost behind authentication
     users: new DynamoUserDirectory(db, TABLE),
     store: new DynamoGuidanceStore(db, TABLE, `${TABLE}-sessions`),
     bridge: { createGuidanceSession: async () => Promise.reject(new Error('A live session needs no Bridge call.')) },

@@ -82,7 +82,7 @@ runMain(async () => {
   const worker = createWorkerHandler({
     users: ports.users,
     store: ports.store,
-    bridge: new FetchBridgeClient({ baseUrl, credentials: { bridgeCredentials: async () => CLIENT }, onAttempt: recordBridgeAttempt(metricsSink) }),
+    bridge: new FetchBridgeClient({ baseUrl, sessionOrigins: [new URL(baseUrl).origin], credentials: { bridgeCredentials: async () => CLIENT }, onAttempt: recordBridgeAttempt(metricsSink) }),
     cipher: new LocalAesGcmCipher(),
     clock: systemClock,
     notifier: outbox,

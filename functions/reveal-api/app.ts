@@ -1,7 +1,8 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { AppError } from '../../shared/domain/errors';
+import { AppError, RateLimited } from '../../shared/domain/errors';
+import { admitRequest } from '../../shared/domain/user-limits';
 import {
   deleteSession,
   listGuidance,
@@ -11,17 +12,22 @@ import {
   type RevealedSession,
 } from '../../shared/domain/reveal-guidance';
 import { httpErrors } from '../../shared/http/error-middleware';
-import { callerOf, companyParam } from '../../shared/http/request';
+import { companyParam, type Authenticate } from '../../shared/http/request';
 import { json, noContent, type HttpResponse } from '../../shared/http/responses';
 import { isAppUserId } from '../../shared/domain/identifiers';
 import { noMetrics, type MetricsSink } from '../../shared/ports/metrics';
 
 export interface RevealHandlerDeps extends RevealDeps {
+  /** Names the caller: in every composition root, the verified bearer token (`bearerTokenCaller`). */
+  readonly authenticate: Authenticate;
   readonly logger: Logger;
   readonly metrics?: MetricsSink;
 }
 
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
+
+/** The outcome recorded for a failed call: the error's code, never its message. */
+const outcomeOf = (error: unknown) => (error instanceof AppError ? error.code : error instanceof RateLimited ? 'rate_limited' : 'internal_error');
 
 /** Stands in an audit line for a subject or company that failed validation. */
 const INVALID_INPUT = '(invalid)';
@@ -54,24 +60,28 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
       audit(request, 'success', result?.sessionId);
       return result;
     } catch (error) {
-      audit(request, error instanceof AppError ? error.code : 'internal_error');
+      audit(request, outcomeOf(error));
       throw error;
     }
+  };
+  // Per user: one user's calls never use up another's allowance. Absent in tests that do not need it.
+  const admit = async (caller: string) => {
+    if (deps.userLimits) await admitRequest(caller, { ...deps.userLimits, clock: deps.clock });
   };
   const auditedRequest = (action: AuditedRequest['action'], event: APIGatewayProxyEventV2, caller: string): AuditedRequest => {
     const request = { action, appUserId: caller, company: INVALID_INPUT, correlationId: event.requestContext.requestId };
     try {
       return { ...request, company: companyParam(event) };
     } catch (error) {
-      audit(request, error instanceof AppError ? error.code : 'internal_error');
+      audit(request, outcomeOf(error));
       throw error;
     }
   };
 
   const routes = new Map<string, (event: APIGatewayProxyEventV2, caller: string) => Promise<HttpResponse>>(Object.entries({
     'GET /guidance': async (_event, caller) => {
-      const items = await listGuidance(caller, deps).catch((error: unknown) => {
-        metrics.count('RevealApiRequests', { action: 'list', outcome: 'internal_error' });
+      const items = await admit(caller).then(() => listGuidance(caller, deps)).catch((error: unknown) => {
+        metrics.count('RevealApiRequests', { action: 'list', outcome: outcomeOf(error) });
         throw error;
       });
       metrics.count('RevealApiRequests', { action: 'list', outcome: 'success' });
@@ -87,15 +97,24 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
     },
     'POST /guidance/{company_identification_number}/reveal': async (event, caller) => {
       const request = auditedRequest('reveal', event, caller);
-      return revealed(await audited(request, () => revealPassword(caller, request.company, deps)));
+      return revealed(await audited(request, async () => {
+        await admit(caller);
+        return revealPassword(caller, request.company, deps);
+      }));
     },
     'POST /guidance/{company_identification_number}/rotate': async (event, caller) => {
       const request = auditedRequest('rotate', event, caller);
-      return revealed(await audited(request, () => rotateSession(caller, request.company, deps)));
+      return revealed(await audited(request, async () => {
+        await admit(caller);
+        return rotateSession(caller, request.company, deps);
+      }));
     },
     'DELETE /guidance/{company_identification_number}/session': async (event, caller) => {
       const request = auditedRequest('delete', event, caller);
-      await audited(request, () => deleteSession(caller, request.company, deps));
+      await audited(request, async () => {
+        await admit(caller);
+        return deleteSession(caller, request.company, deps);
+      });
       return noContent();
     },
   }));
@@ -104,7 +123,7 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
   return middy<APIGatewayProxyEventV2, HttpResponse>({ timeoutEarlyInMillis: 0 })
     .use(httpErrors(deps.logger))
     .handler(async (event) => {
-      const caller = callerOf(event);
+      const caller = await deps.authenticate(event);
       const route = routes.get(event.routeKey);
       if (!route) throw new AppError('not_found', 'No such route.');
       // A subject no app user can have (say, longer than a key may be) owns nothing: a stranger.

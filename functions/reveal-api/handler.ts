@@ -1,11 +1,15 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoGuidanceStore } from '../../shared/adapters/dynamo-guidance-store';
 import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory';
+import { DynamoRateLimiter } from '../../shared/adapters/dynamo-rate-limiter';
+import { IssuerTokenVerifier } from '../../shared/adapters/jose-token-verifier';
+import { bearerTokenCaller } from '../../shared/http/request';
 import { bridgeClientFor, kmsCipherFor } from '../../shared/aws/bridge-and-kms';
 import { AWS_CLIENT_CONFIG } from '../../shared/aws/client-config';
 import { documentClient } from '../../shared/aws/clients';
 import { readRevealConfig } from '../../shared/config';
 import { REVEAL_RETRY_POLICY } from '../../shared/domain/retry';
+import { loggedSecurityEvents } from '../../shared/adapters/logged-security-events';
 import { logger, metricsSink } from '../../shared/observability';
 import { systemClock } from '../../shared/ports/clock';
 import { createRevealHandler } from './app';
@@ -21,6 +25,9 @@ export const handler = createRevealHandler({
   cipher: kmsCipherFor(config.passwordKeyArn, metricsSink),
   clock: systemClock,
   passwordTtlSeconds: config.passwordTtlSeconds,
+  authenticate: bearerTokenCaller(new IssuerTokenVerifier(config.jwt)),
+  userLimits: { limiter: new DynamoRateLimiter(db, config.tableName), limits: config.userLimits },
+  security: loggedSecurityEvents(logger, metricsSink),
   logger,
   metrics: metricsSink,
 });

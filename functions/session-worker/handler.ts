@@ -11,6 +11,7 @@ import { bridgeClientFor, kmsCipherFor } from '../../shared/aws/bridge-and-kms';
 import { AWS_CLIENT_CONFIG } from '../../shared/aws/client-config';
 import { documentClient } from '../../shared/aws/clients';
 import { readWorkerConfig } from '../../shared/config';
+import { loggedSecurityEvents } from '../../shared/adapters/logged-security-events';
 import { logger, metricsSink } from '../../shared/observability';
 import { systemClock } from '../../shared/ports/clock';
 import { createWorkerHandler } from './app';
@@ -31,6 +32,7 @@ export const handler = createWorkerHandler({
   idempotencyStore: idempotencyStore(dynamo, config.tableName),
   clock: systemClock,
   passwordTtlSeconds: config.passwordTtlSeconds,
+  security: loggedSecurityEvents(logger, metricsSink),
   maxReceiveCount: config.maxReceiveCount,
   queueVisibilityTimeoutSeconds: config.queueVisibilityTimeoutSeconds,
   logger,

@@ -38,7 +38,7 @@ export const DEAD_LETTER_REASONS = [
   'bridge_rejected_request',
   'bridge_unknown_user',
   'bridge_ip_not_allowed',
-  'bridge_bad_response',
+  'bridge_invalid_response',
   'retries_exhausted',
 ] as const;
 
@@ -46,7 +46,7 @@ export const DEAD_LETTER_REASONS = [
 export const BRIDGE_CALLERS = ['session-worker', 'reveal-api'] as const satisfies readonly FunctionName[];
 export type BridgeCaller = (typeof BRIDGE_CALLERS)[number];
 
-export const BRIDGE_STATUSES = ['2xx', '400', '401', '403', '408', '429', '5xx', 'other_4xx', 'timeout', 'network'] as const;
+export const BRIDGE_STATUSES = ['2xx', '3xx', '400', '401', '403', '408', '429', '5xx', 'other_4xx', 'timeout', 'network'] as const;
 /** Bridge unavailable or refusing load: retried by the worker, 503 to a person. */
 export const BRIDGE_FAILURE_STATUSES = ['5xx', '429', 'timeout', 'network'] as const;
 
@@ -60,6 +60,7 @@ export const REVEAL_OUTCOMES = [
   'service_unavailable',
   'upstream_error',
   'internal_error',
+  'rate_limited',
 ] as const;
 export type RevealOutcome = (typeof REVEAL_OUTCOMES)[number];
 /**

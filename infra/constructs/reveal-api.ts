@@ -17,6 +17,12 @@ import { ERASE_ITEMS, grantItems, grantTableKey, ITEM_PREFIXES, READ_ITEMS, WRIT
 /** The routes that hand out a password: a user needs a handful a day, an attacker many. */
 export const PASSWORD_ROUTE_THROTTLE = { rateLimit: 10, burstLimit: 20 };
 
+/** Per-user limits of the function (defaults: shared/domain/user-limits.ts). */
+export interface RevealUserLimits {
+  readonly sessionsPerHour: number;
+  readonly requestsPerMinute: number;
+}
+
 export interface RevealApiProps {
   readonly api: RelayHttpApi;
   readonly jwt: JwtSettings;
@@ -31,6 +37,12 @@ export interface RevealApiProps {
   readonly logging: LogSettings;
   /** Private subnets with a fixed egress address, for Bridge's allow-list. @default Lambda's own network */
   readonly network?: FunctionNetwork;
+  /** Hosts a Bridge session url may point to. @default the function's default (guidance.bridgeapi.io) */
+  readonly bridgeSessionHosts?: readonly string[];
+  /** @default the function's defaults */
+  readonly userLimits?: RevealUserLimits;
+  /** Stage-wide throttle of the reveal and rotate routes. @default PASSWORD_ROUTE_THROTTLE */
+  readonly passwordRouteThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
 }
 
 /**
@@ -60,6 +72,16 @@ export class RevealApi extends Construct {
         BRIDGE_API_URL: props.bridgeApiUrl,
         BRIDGE_CREDENTIALS_SECRET_ID: props.bridgeCredentialsSecret.secretArn,
         PASSWORD_TTL_SECONDS: String(props.passwordTtlSeconds),
+        // The function verifies the bearer token itself too (a direct invoke carries forged claims at most).
+        JWT_ISSUER: props.jwt.issuer,
+        JWT_AUDIENCE: props.jwt.audience,
+        ...(props.bridgeSessionHosts ? { BRIDGE_SESSION_HOSTS: props.bridgeSessionHosts.join(',') } : {}),
+        ...(props.userLimits
+          ? {
+              USER_SESSIONS_PER_HOUR: String(props.userLimits.sessionsPerHour),
+              USER_REQUESTS_PER_MINUTE: String(props.userLimits.requestsPerMinute),
+            }
+          : {}),
       },
       ...props.logging,
       ...(props.network ? { network: props.network } : {}),
@@ -83,7 +105,7 @@ export class RevealApi extends Construct {
         path: `${company}/reveal`,
         integration,
         authorizer: this.authorizer,
-        throttle: PASSWORD_ROUTE_THROTTLE,
+        throttle: { ...(props.passwordRouteThrottle ?? PASSWORD_ROUTE_THROTTLE) },
       }),
       props.api.addRoute({ method: HttpMethod.DELETE, path: `${company}/session`, integration, authorizer: this.authorizer }),
       props.api.addRoute({
@@ -91,7 +113,7 @@ export class RevealApi extends Construct {
         path: `${company}/rotate`,
         integration,
         authorizer: this.authorizer,
-        throttle: PASSWORD_ROUTE_THROTTLE,
+        throttle: { ...(props.passwordRouteThrottle ?? PASSWORD_ROUTE_THROTTLE) },
       }),
     ];
   }

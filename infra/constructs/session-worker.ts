@@ -35,6 +35,8 @@ export interface SessionWorkerProps {
   readonly logging: LogSettings;
   /** Private subnets with a fixed egress address, for Bridge's allow-list. @default Lambda's own network */
   readonly network?: FunctionNetwork;
+  /** Hosts a Bridge session url may point to. @default the function's default (guidance.bridgeapi.io) */
+  readonly bridgeSessionHosts?: readonly string[];
 }
 
 /**
@@ -69,6 +71,7 @@ export class SessionWorker extends Construct {
         PASSWORD_TTL_SECONDS: String(props.passwordTtlSeconds),
         MAX_RECEIVE_COUNT: String(props.maxReceiveCount),
         QUEUE_VISIBILITY_TIMEOUT_SECONDS: String(props.timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
+        ...(props.bridgeSessionHosts ? { BRIDGE_SESSION_HOSTS: props.bridgeSessionHosts.join(',') } : {}),
       },
       ...props.logging,
       ...(props.network ? { network: props.network } : {}),

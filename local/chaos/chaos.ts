@@ -33,7 +33,7 @@ export async function runChaos(overrides: Partial<ChaosOptions> = {}): Promise<C
 
   const { result, output } = await captureLogs(async () => {
     const stack = await startLocalStack({
-      env: { PORT: '0' },
+      env: { PORT: '0', USER_SESSIONS_PER_HOUR: '1000', USER_REQUESTS_PER_MINUTE: '10000' }, // chaos tests faults, not per-user limits
       queue: {
         visibilityTimeoutMs: options.visibilityTimeoutMs,
         maxReceiveCount: options.maxReceiveCount,

@@ -8,6 +8,7 @@
  * - stored session (encrypted password) .. session table   pk APP#<appUserId>   sk SESSION#<siren>   (ttl)
  * - everything of an app user ............ Query pk APP#<appUserId> in both tables
  * - sessions by expiry (the sweeper) ..... session table, index `expiry`: pk expiryShard (EXPIRY#0..3), sk expiresAt
+ * - per-user rate-limit window ........... guidance table  pk LIMIT#<sha256 of kind#appUserId>  sk WINDOW#<epoch s> (ttl)
  * The key prefixes are also what each function's IAM rights are limited to (dynamodb:LeadingKeys).
  */
 export const keys = {
@@ -15,6 +16,7 @@ export const keys = {
   guidance: (appUserId: string, company: string) => ({ pk: appPartition(appUserId), sk: `GUIDANCE#${company}` }),
   session: (appUserId: string, company: string) => ({ pk: appPartition(appUserId), sk: `SESSION#${company}` }),
   appUserPartition: (appUserId: string) => appPartition(appUserId),
+  limitWindow: (limitKey: string, windowStartSeconds: number) => ({ pk: `LIMIT#${limitKey}`, sk: `WINDOW#${windowStartSeconds}` }),
 } as const;
 
 /**

@@ -2,6 +2,7 @@ import { PermanentFailure, TransientFailure } from '../domain/errors';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfterMs, sleep, type RetryPolicy } from '../domain/retry';
 import type { BridgeClient, BridgeGuidanceSession, GuidanceSessionRequest } from '../ports/bridge-client';
 import type { BridgeCredentialSource } from '../ports/secret-source';
+import { checkedSession, DEFAULT_BRIDGE_SESSION_HOSTS, httpsOrigins } from './bridge-session-answer';
 
 export const BRIDGE_VERSION = '2025-01-15';
 export const DEFAULT_GUIDANCE_SESSIONS_PATH = '/v3/guidance/sessions';
@@ -10,6 +11,8 @@ export interface FetchBridgeClientOptions {
   readonly baseUrl: string;
   readonly sessionsPath?: string;
   readonly credentials: BridgeCredentialSource;
+  /** Origins a session `url` may point to. @default https://guidance.bridgeapi.io */
+  readonly sessionOrigins?: readonly string[];
   readonly retry?: RetryPolicy;
   readonly attemptTimeoutMs?: number;
   readonly fetch?: typeof fetch;
@@ -20,7 +23,7 @@ export interface FetchBridgeClientOptions {
 }
 
 export interface BridgeAttempt {
-  /** 2xx, 400, 401, 403, 408, 429, 5xx, other_4xx, timeout or network. */
+  /** 2xx, 3xx, 400, 401, 403, 408, 429, 5xx, other_4xx, timeout or network. */
   readonly status: string;
   readonly latencyMs: number;
 }
@@ -30,6 +33,8 @@ type Attempt = { ok: true; session: BridgeGuidanceSession } | { ok: false; failu
 /**
  * Bridge's guidance-session endpoint over HTTPS. 400/401/403 (and other 4xx) are permanent;
  * 408/429/5xx, timeouts and resets are retried with jittered backoff honouring Retry-After.
+ * Redirects are never followed (they would carry the credentials and the user's contact data to
+ * another host): a 3xx, like any answer that is not a session, is `bridge_invalid_response`.
  * Neither the response body nor the credentials ever reach an error message.
  */
 export class FetchBridgeClient implements BridgeClient {
@@ -39,6 +44,7 @@ export class FetchBridgeClient implements BridgeClient {
   private readonly fetch: typeof fetch;
   private readonly sleep: (ms: number) => Promise<void>;
   private readonly random: () => number;
+  private readonly sessionOrigins: readonly string[];
 
   constructor(private readonly options: FetchBridgeClientOptions) {
     // Appended, not resolved: `new URL('/v3/…', 'https://gw/bridge')` would drop the base URL's own path.
@@ -49,12 +55,14 @@ export class FetchBridgeClient implements BridgeClient {
     this.fetch = options.fetch ?? globalThis.fetch;
     this.sleep = options.sleep ?? sleep;
     this.random = options.random ?? Math.random;
+    this.sessionOrigins = options.sessionOrigins ?? httpsOrigins(DEFAULT_BRIDGE_SESSION_HOSTS);
   }
 
   async createGuidanceSession(request: GuidanceSessionRequest): Promise<BridgeGuidanceSession> {
     const { clientId, clientSecret } = await this.options.credentials.bridgeCredentials();
     const init: RequestInit = {
       method: 'POST',
+      redirect: 'manual',
       headers: {
         'Client-Id': clientId,
         'Client-Secret': clientSecret,
@@ -93,6 +101,10 @@ export class FetchBridgeClient implements BridgeClient {
     if (response.ok) return this.readSession(response);
     await response.body?.cancel().catch(() => undefined);
     const status = response.status;
+    if (status >= 300 && status < 400) {
+      // Named by status only: the Location and body are whatever the other host wants shown.
+      return { ok: false, failure: new PermanentFailure('bridge_invalid_response', `Bridge answered a redirect (${status}); not followed.`) };
+    }
     if (status === 408 || status === 429 || status >= 500) {
       const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), Date.now());
       return { ok: false, failure: new TransientFailure(`bridge_${status}`, `Bridge answered ${status}.`, { retryAfterMs }) };
@@ -105,18 +117,20 @@ export class FetchBridgeClient implements BridgeClient {
     try {
       body = await response.json();
     } catch {
-      return { ok: false, failure: new TransientFailure('bridge_bad_response', 'Bridge answered a body that is not JSON.') };
+      return { ok: false, failure: new PermanentFailure('bridge_invalid_response', 'Bridge answered a body that is not JSON.') };
     }
-    const { id, url, password } = (body ?? {}) as Record<string, unknown>;
-    if (typeof id !== 'string' || typeof url !== 'string' || typeof password !== 'string' || !id || !url || !password) {
-      return { ok: false, failure: new PermanentFailure('bridge_bad_response', 'Bridge answered without id, url or password.') };
+    try {
+      return { ok: true, session: checkedSession(body, this.sessionOrigins) };
+    } catch (error) {
+      if (error instanceof PermanentFailure) return { ok: false, failure: error };
+      throw error;
     }
-    return { ok: true, session: { id, url, password } };
   }
 }
 
 function statusClass(status: number): string {
   if (status >= 200 && status < 300) return '2xx';
+  if (status >= 300 && status < 400) return '3xx';
   if (status >= 500) return '5xx';
   if ([400, 401, 403, 408, 429].includes(status)) return String(status);
   return 'other_4xx';

@@ -1,6 +1,7 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { recordBridgeAttempt, recordKmsError } from '../adapters/bridge-metrics';
+import { httpsOrigins } from '../adapters/bridge-session-answer';
 import { FetchBridgeClient, type FetchBridgeClientOptions } from '../adapters/fetch-bridge-client';
 import { KmsPasswordCipher } from '../adapters/kms-password-cipher';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
@@ -20,6 +21,7 @@ export function bridgeClientFor(
     credentials: new SecretsManagerSource(new SecretsManagerClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), {
       bridgeCredentialsSecretId: config.credentialsSecretId,
     }),
+    sessionOrigins: httpsOrigins(config.sessionHosts),
     onAttempt: recordBridgeAttempt(metrics),
     ...tuning,
   });

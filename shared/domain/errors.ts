@@ -9,6 +9,7 @@ export const ERROR_STATUS = {
   invalid_json: 400,
   invalid_event: 400,
   payload_too_large: 413,
+  rate_limited: 429,
   unsupported_media_type: 415,
   upstream_error: 502,
   queue_unavailable: 503,
@@ -56,5 +57,16 @@ export class TransientFailure extends ProcessingFailure {
   constructor(reason: string, message: string, options?: ErrorOptions & { retryAfterMs?: number }) {
     super(reason, message, options);
     if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** A per-user limit is used up; the caller may try again after `retryAfterSeconds`. */
+export class RateLimited extends Error {
+  override readonly name = 'RateLimited';
+  constructor(
+    readonly retryAfterSeconds: number,
+    message = 'Too many requests for this user; retry later.',
+  ) {
+    super(message);
   }
 }

@@ -5,6 +5,7 @@ import type { BridgeClient } from '../ports/bridge-client';
 import type { Clock } from '../ports/clock';
 import type { GuidanceStore } from '../ports/guidance-store';
 import type { PasswordCipher } from '../ports/password-cipher';
+import type { SecurityEvents } from '../ports/security-events';
 
 export interface IssueSessionDeps {
   readonly bridge: BridgeClient;
@@ -12,6 +13,8 @@ export interface IssueSessionDeps {
   readonly store: GuidanceStore;
   readonly clock: Clock;
   readonly passwordTtlSeconds: number;
+  /** Told of a stored session found under a key it is not bound to. */
+  readonly security?: SecurityEvents;
 }
 
 export interface IssueSessionRequest {
@@ -52,7 +55,7 @@ export async function issueSession(request: IssueSessionRequest, deps: IssueSess
   // Bridge ids go into keys and encryption contexts; a blank one would bind nothing.
   const sessionId = bridgeSession.id?.trim() ? bridgeSession.id : undefined;
   if (!sessionId || !bridgeSession.url || !bridgeSession.password) {
-    throw new PermanentFailure('bridge_bad_response', 'Bridge answered without id, url or password.');
+    throw new PermanentFailure('bridge_invalid_response', 'Bridge answered without id, url or password.');
   }
   const createdAt = requestedAt;
   const identity = { appUserId: profile.appUserId, companyIdentificationNumber: company, sessionId };

@@ -40,12 +40,25 @@ export async function eraseUser(bridgeUserUuid: string, deps: ManageUsersDeps): 
 }
 
 /**
+ * The Bridge user was re-registered under another app user while writing for the previous one.
+ * Still "unknown user" to the previous owner (a reveal answers 404); the worker instead handles the
+ * event again for `newOwner`, whose event it now is.
+ */
+export class OwnerChanged extends PermanentFailure {
+  constructor(readonly newOwner: UserProfile) {
+    super('unknown_user', 'The user was re-registered under another app user while the session was made.');
+  }
+}
+
+/**
  * After writing for `profile`, check the Bridge user still belongs to that app user; if it was
- * erased or moved meanwhile, erase what was written and refuse as for an unknown user.
+ * erased or moved meanwhile, erase what was written and refuse as for an unknown user (moved:
+ * `OwnerChanged`, naming the new owner).
  */
 export async function assertStillOwned(profile: UserProfile, deps: ManageUsersDeps): Promise<void> {
   const current = await deps.users.getProfile(profile.bridgeUserUuid);
   if (current?.appUserId === profile.appUserId) return;
   await deps.store.eraseAppUser(profile.appUserId);
+  if (current) throw new OwnerChanged(current);
   throw new PermanentFailure('unknown_user', 'The user was erased or re-registered while the session was made.');
 }

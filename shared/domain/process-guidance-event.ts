@@ -1,9 +1,11 @@
-import { PermanentFailure } from './errors';
+import { PermanentFailure, TransientFailure } from './errors';
 import type { GuidanceEvent } from './guidance-event';
 import { isLive, type StoredSession } from './guidance-session';
 import { issueSession, type IssueSessionDeps } from './issue-session';
-import { assertStillOwned } from './manage-users';
+import { assertStillOwned, OwnerChanged } from './manage-users';
+import type { UserProfile } from './user-profile';
 import { guidanceReady, notifyOnce } from './notify-once';
+import { readBoundSession } from './session-binding';
 import type { GuidanceStore } from '../ports/guidance-store';
 import type { Notifier } from '../ports/notifier';
 import type { UserDirectory } from '../ports/user-directory';
@@ -28,7 +30,9 @@ export interface ProcessGuidanceEventDeps extends IssueSessionDeps {
  * 3. an event already notified (claim confirmed) is a duplicate and stops here;
  * 4. reuse the session this event already stored (a retry after a failed notification),
  *    else make one with Bridge, encrypt and store it, replacing any older session;
- * 5. make sure the user was not erased meanwhile (else erase what was written: unknown user);
+ * 5. make sure the user was not erased meanwhile (else erase what was written: unknown user); if
+ *    the Bridge user was re-registered under another app user meanwhile, what was written for the
+ *    previous owner is erased and the event is handled again for the new one (never dead-lettered);
  * 6. notify once: claim the notification as a lease, publish, confirm (release if publishing failed).
  * Concurrent deliveries of one event are serialised by the caller (idempotency lock).
  */
@@ -38,8 +42,29 @@ export async function processGuidanceEvent(
   deps: ProcessGuidanceEventDeps,
   attempt: AttemptOptions = {},
 ): Promise<GuidanceEventOutcome> {
-  const profile = await deps.users.getProfile(event.bridgeUserUuid);
+  let profile = await deps.users.getProfile(event.bridgeUserUuid);
   if (!profile) throw new PermanentFailure('unknown_user', 'No profile is registered for this Bridge user.');
+  for (let round = 1; ; round += 1) {
+    try {
+      return await processFor(profile, event, correlationId, deps, attempt);
+    } catch (error) {
+      if (!(error instanceof OwnerChanged)) throw error;
+      // Re-registered again and again meanwhile: let the queue bring the event back later.
+      if (round >= MAX_OWNER_CHANGES) throw new TransientFailure('owner_changed', 'The user kept changing owner; retry later.');
+      profile = error.newOwner;
+    }
+  }
+}
+
+const MAX_OWNER_CHANGES = 3;
+
+async function processFor(
+  profile: UserProfile,
+  event: GuidanceEvent,
+  correlationId: string,
+  deps: ProcessGuidanceEventDeps,
+  attempt: AttemptOptions,
+): Promise<GuidanceEventOutcome> {
   const { appUserId } = profile;
   const company = event.companyIdentificationNumber;
 
@@ -72,7 +97,7 @@ async function sessionForEvent(
   profile: Parameters<typeof issueSession>[0]['profile'],
   deps: ProcessGuidanceEventDeps,
 ): Promise<StoredSession | undefined> {
-  const existing = await deps.store.getSession(profile.appUserId, event.companyIdentificationNumber);
+  const existing = await readBoundSession(profile.appUserId, event.companyIdentificationNumber, deps);
   if (existing?.eventKey === event.eventKey && isLive(existing, deps.clock.now())) return existing;
   const issued = await issueSession(
     {

@@ -5,6 +5,7 @@ import { APP_USER_ID, EVENT_KEY, SIREN } from './identifiers';
 import { issueSession } from './issue-session';
 import { assertStillOwned } from './manage-users';
 import { guidanceReady, notifyOnce } from './notify-once';
+import { readBoundSession } from './session-binding';
 import type { AttemptOptions, ProcessGuidanceEventDeps } from './process-guidance-event';
 
 export const SESSION_RENEWAL_TYPE = 'session.renew';
@@ -55,7 +56,7 @@ export async function renewSession(
   const { appUserId, companyIdentificationNumber: company } = renewal;
   const guidance = await deps.store.getGuidance(appUserId, company);
   if (!guidance) return 'no_guidance';
-  const current = await deps.store.getSession(appUserId, company);
+  const current = await readBoundSession(appUserId, company, deps);
   const live = isLive(current, deps.clock.now());
   let expiresAt: number;
   if (live && current.eventKey === renewal.eventKey) {

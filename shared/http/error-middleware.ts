@@ -1,7 +1,7 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { AppError } from '../domain/errors';
+import { AppError, RateLimited } from '../domain/errors';
 import { errorResponse, type HttpResponse } from './responses';
 
 /**
@@ -13,6 +13,11 @@ export function httpErrors(logger: Logger): middy.MiddlewareObj<APIGatewayProxyE
   return {
     onError: async (request) => {
       const error = request.error;
+      if (error instanceof RateLimited) {
+        const response = errorResponse(429, 'rate_limited', error.message);
+        request.response = { ...response, headers: { ...response.headers, 'retry-after': String(error.retryAfterSeconds) } };
+        return;
+      }
       if (error instanceof AppError && error.status < 500) {
         request.response = errorResponse(error.status, error.code, error.message);
         return;

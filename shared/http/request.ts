@@ -1,14 +1,38 @@
 import type { APIGatewayProxyEventV2, APIGatewayProxyEventV2WithJWTAuthorizer } from 'aws-lambda';
 import { AppError } from '../domain/errors';
 import { BRIDGE_USER_UUID, SIREN } from '../domain/identifiers';
-import { rawBody } from './error-middleware';
+import type { TokenVerifier } from '../ports/token-verifier';
+import { header, rawBody } from './error-middleware';
 
-/** The JWT's `sub`, as checked by API Gateway's authorizer (or the local stack's). Nothing else names the caller. */
+/**
+ * The JWT's `sub` as API Gateway's authorizer put it in the event. Trusts whoever built the event:
+ * handlers use `bearerTokenCaller`; this is for tests and benchmarks of what lies behind it.
+ */
 export function callerOf(event: APIGatewayProxyEventV2): string {
   const claims = (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer?.jwt?.claims;
   const sub = claims?.sub;
   if (typeof sub !== 'string' || sub.length === 0) throw new AppError('unauthorized', 'A valid bearer token is required.');
   return sub;
+}
+
+/** Names the caller of a request, or throws `unauthorized`. */
+export type Authenticate = (event: APIGatewayProxyEventV2) => Promise<string>;
+
+/**
+ * The caller is the `sub` of the bearer token, verified here (defence in depth: a direct invoke
+ * with forged authorizer claims carries no valid token). Claims API Gateway put in the event must
+ * name the same subject; they are never used on their own.
+ */
+export function bearerTokenCaller(verifier: TokenVerifier): Authenticate {
+  return async (event) => {
+    const token = /^Bearer +(\S+)$/i.exec(header(event, 'authorization')?.trim() ?? '')?.[1];
+    const subject = token ? await verifier.verifiedSubject(token) : undefined;
+    const claimed = (event as APIGatewayProxyEventV2WithJWTAuthorizer).requestContext.authorizer?.jwt?.claims?.sub;
+    if (!subject || (claimed !== undefined && claimed !== subject)) {
+      throw new AppError('unauthorized', 'A valid bearer token is required.');
+    }
+    return subject;
+  };
 }
 
 export function companyParam(event: APIGatewayProxyEventV2): string {

@@ -558,6 +558,8 @@ function errorCodesOf(schema: unknown, at: string): string[] {
   // A schema of its own (e.g. UnauthorizedError, which API Gateway's body also matches) names its code directly.
   const ownError = ((follow(schema as Ref, at).value as Json).properties as Json | undefined)?.error as Json | undefined;
   if (ownError?.const !== undefined) return [String(ownError.const)];
+  const alternatives = ((follow(schema as Ref, at).value as Json).oneOf as Ref[] | undefined) ?? [];
+  if (alternatives.length > 0) return alternatives.flatMap((alternative) => errorCodesOf(alternative, at));
   const parts = ((follow(schema as Ref, at).value as Json).allOf as Ref[] | undefined) ?? [];
   const narrowed = parts
     .map((part) => ((follow(part, at).value as Json).properties as Json | undefined)?.error as Json | undefined)

@@ -192,6 +192,14 @@ export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory, S
 
   private sessionItems(): Item[] {
     return [...this.partitions.keys()].flatMap((pk) => this.query(pk)).filter((item) => String(item.sk).startsWith(SESSION_PREFIX));
+  /** The raw item under `key`, as a GetItem would return it. */
+  rawItem(key: Key): Item | undefined {
+    return this.get(key);
+  }
+
+  /** Writes a raw item unconditionally, as anyone with PutItem on the table could (attack tests). */
+  plantItem(item: Item): void {
+    this.put(item);
   }
 
   private get(key: Key): Item | undefined {

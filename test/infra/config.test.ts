@@ -19,8 +19,31 @@ describe('readConfig', () => {
       natGateways: 1,
       notifications: {},
       sessionOperatorPrincipals: [],
+      bridgeSessionHosts: ['guidance.bridgeapi.io'],
+      userLimits: { sessionsPerHour: 10, requestsPerMinute: 60 },
+      revealRouteThrottle: { rateLimit: 50, burstLimit: 100 },
     });
     expect(DEFAULT_BRIDGE_SOURCE_IPS).toEqual(['63.32.31.5', '52.215.247.62', '34.249.92.209']);
+  });
+
+  it('reads the per-user limits, the reveal routes’ throttle and the Bridge session hosts, and refuses bad ones naming the key', () => {
+    const config = readConfig({
+      userSessionsPerHour: '3',
+      userRequestsPerMinute: 120,
+      revealRouteRateLimit: '20',
+      revealRouteBurstLimit: '40',
+      bridgeSessionHosts: 'guidance.bridgeapi.io, sandbox.guidance.example:8443',
+    });
+
+    expect(config.userLimits).toEqual({ sessionsPerHour: 3, requestsPerMinute: 120 });
+    expect(config.revealRouteThrottle).toEqual({ rateLimit: 20, burstLimit: 40 });
+    expect(config.bridgeSessionHosts).toEqual(['guidance.bridgeapi.io', 'sandbox.guidance.example:8443']);
+    expect(() => readConfig({ userSessionsPerHour: 0 })).toThrow('"userSessionsPerHour"');
+    expect(() => readConfig({ userRequestsPerMinute: '1.5' })).toThrow('"userRequestsPerMinute"');
+    expect(() => readConfig({ revealRouteBurstLimit: -1 })).toThrow('"revealRouteBurstLimit"');
+    for (const host of ['https://guidance.bridgeapi.io', 'guidance.bridgeapi.io/session', 'user@evil.example']) {
+      expect(() => readConfig({ bridgeSessionHosts: [host] })).toThrow('"bridgeSessionHosts"');
+    }
   });
 
   it('reads the session operators as IAM role or user ARNs, from a list or a comma-separated string', () => {

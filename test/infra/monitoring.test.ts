@@ -41,13 +41,13 @@ const DEAD_LETTER_REASONS = [
   'bridge_rejected_request',
   'bridge_unknown_user',
   'bridge_ip_not_allowed',
-  'bridge_bad_response',
+  'bridge_invalid_response',
   'retries_exhausted',
 ];
 const BRIDGE_CALLERS = ['session-worker', 'reveal-api'];
-const BRIDGE_STATUSES = ['2xx', '400', '401', '403', '408', '429', '5xx', 'other_4xx', 'timeout', 'network'];
+const BRIDGE_STATUSES = ['2xx', '3xx', '400', '401', '403', '408', '429', '5xx', 'other_4xx', 'timeout', 'network'];
 const REVEAL_ACTIONS = ['list', 'reveal', 'delete', 'rotate'];
-const REVEAL_OUTCOMES = ['success', 'not_found', 'invalid_request', 'unauthorized', 'service_unavailable', 'upstream_error', 'internal_error'];
+const REVEAL_OUTCOMES = ['success', 'not_found', 'invalid_request', 'unauthorized', 'service_unavailable', 'upstream_error', 'internal_error', 'rate_limited'];
 const NOTIFICATION_SLUGS = ['notifications-failed', 'notifications-undelivered'];
 const RUNBOOK_SLUGS = ['dead-letters', 'queue-age', 'webhook-5xx', 'worker-errors', 'worker-throttles', 'bridge-403', 'bridge-errors', 'reveal-5xx', 'kms-errors', 'password-age'];
 
@@ -341,7 +341,7 @@ describe('dashboard', () => {
       ...BRIDGE_CALLERS.flatMap((service) => ['Encrypt', 'Decrypt'].map((operation) => emf('KmsErrors', { service, operation }))),
     ].map((m) => m.replace(/ 300$/, ''));
 
-    expect(expected).toHaveLength(81);
+    expect(expected).toHaveLength(87);
     for (const metric of expected) expect(graphed).toContain(metric);
   });
 

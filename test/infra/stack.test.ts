@@ -149,9 +149,25 @@ describe('functions', () => {
         'PASSWORD_TTL_SECONDS',
         'MAX_RECEIVE_COUNT',
         'QUEUE_VISIBILITY_TIMEOUT_SECONDS',
+        'BRIDGE_SESSION_HOSTS',
       ],
     ],
-    ['reveal-api', ['TABLE_NAME', 'SESSION_TABLE_NAME', 'PASSWORD_KEY_ARN', 'BRIDGE_API_URL', 'BRIDGE_CREDENTIALS_SECRET_ID', 'PASSWORD_TTL_SECONDS']],
+    [
+      'reveal-api',
+      [
+        'TABLE_NAME',
+        'SESSION_TABLE_NAME',
+        'PASSWORD_KEY_ARN',
+        'BRIDGE_API_URL',
+        'BRIDGE_CREDENTIALS_SECRET_ID',
+        'PASSWORD_TTL_SECONDS',
+        'JWT_ISSUER',
+        'JWT_AUDIENCE',
+        'BRIDGE_SESSION_HOSTS',
+        'USER_SESSIONS_PER_HOUR',
+        'USER_REQUESTS_PER_MINUTE',
+      ],
+    ],
     ['internal-users', ['TABLE_NAME', 'SESSION_TABLE_NAME']],
     ['session-sweeper', ['SESSION_TABLE_NAME']],
   ] as const)('%s gets exactly the settings its handler reads', (service, names) => {
@@ -461,14 +477,14 @@ describe('HTTP API', () => {
     });
   });
 
-  it('throttles the API and, more strictly, the routes that hand out passwords', () => {
+  it('throttles the API, and the routes that hand out passwords by their own (context) settings', () => {
     template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
       StageName: '$default',
       AutoDeploy: true,
       DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       RouteSettings: {
-        'POST /guidance/{company_identification_number}/reveal': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
-        'POST /guidance/{company_identification_number}/rotate': { ThrottlingRateLimit: 10, ThrottlingBurstLimit: 20 },
+        'POST /guidance/{company_identification_number}/reveal': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+        'POST /guidance/{company_identification_number}/rotate': { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
       },
     });
   });

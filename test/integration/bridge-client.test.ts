@@ -17,6 +17,7 @@ function client(overrides: Partial<ConstructorParameters<typeof FetchBridgeClien
     attemptTimeoutMs: 1500, // generous: a loaded CI machine must not time out a healthy answer
     sleep: async (ms) => void sleeps.push(ms),
     random: () => 0.5,
+    sessionOrigins: [new URL(simulator.baseUrl).origin],
     ...overrides,
   });
 }
@@ -37,10 +38,11 @@ describe('FetchBridgeClient against the Bridge simulator', () => {
     const urls: string[] = [];
     const recordingFetch = (async (url: string | URL | Request) => {
       urls.push(String(url));
-      return new Response(JSON.stringify({ id: 's-1', url: 'https://bridge.example/s-1', password: 'pw' }), { status: 200 });
+      const id = '8c4f6a0e-2b1d-4c3e-9f5a-7d6b5c4a3b2c';
+      return new Response(JSON.stringify({ id, url: `https://guidance.bridgeapi.io/session/${id}`, password: 'pw' }), { status: 200 });
     }) as typeof fetch;
 
-    await client({ baseUrl, fetch: recordingFetch }).createGuidanceSession(request);
+    await client({ baseUrl, fetch: recordingFetch, sessionOrigins: ['https://guidance.bridgeapi.io'] }).createGuidanceSession(request);
 
     expect(urls).toEqual([expected]);
   });

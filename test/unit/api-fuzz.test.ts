@@ -4,6 +4,7 @@ import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import fc from 'fast-check';
 import { createInternalUsersHandler } from '../../functions/internal-users/app';
 import { createRevealHandler } from '../../functions/reveal-api/app';
+import { callerOf as claimsCaller } from '../../shared/http/request';
 import { startLocalDynamo, type LocalDynamo } from '../../local/dynamo';
 import { LocalOutbox } from '../../local/outbox';
 import { DynamoGuidanceStore } from '../../shared/adapters/dynamo-guidance-store';
@@ -941,7 +942,8 @@ describe('reveal API and /internal/users under fuzzing, over the DynamoDB adapte
     guard = new TableGuard(dynamo);
     await guard.takeBaseline();
 
-    revealHandler = createRevealHandler({ ...deps, logger });
+    // The fuzzed identity is API Gateway's claims; verifying the bearer token is tested in reveal-authentication.test.ts.
+    revealHandler = createRevealHandler({ ...deps, logger, authenticate: async (event) => claimsCaller(event) });
     internalUsersHandler = createInternalUsersHandler({ users, store, logger });
 
     // Powertools writes straight to the streams: keep thousands of lines out of the output, but

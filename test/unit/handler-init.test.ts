@@ -14,6 +14,8 @@ const ENV = {
   DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/dlq',
   BRIDGE_API_URL: 'https://api.bridgeapi.io',
   BRIDGE_CREDENTIALS_SECRET_ID: 'arn:aws:secretsmanager:eu-west-1:000000000000:secret:creds',
+  JWT_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool',
+  JWT_AUDIENCE: 'client',
 };
 
 describe('Lambda composition roots', () => {
