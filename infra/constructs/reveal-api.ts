@@ -90,6 +90,8 @@ export class RevealApi extends Construct {
     const role = this.handler.role;
     grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.profiles], actions: ['dynamodb:GetItem'] });
     grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.appUser], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...ERASE_ITEMS] });
+    // Per-user rate-limit counters: a conditional ADD on the caller's window item.
+    grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.rateLimits], actions: ['dynamodb:UpdateItem'] });
     grantItems(role, { table: props.sessionTable, prefixes: [ITEM_PREFIXES.appUser], actions: [...READ_ITEMS, ...WRITE_ITEMS, ...ERASE_ITEMS] });
     grantTableKey(props.dataKey, role);
     grantPasswordKey(props.passwordKey, this.handler.role, ['kms:Decrypt', 'kms:Encrypt']);

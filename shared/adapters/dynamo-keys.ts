@@ -16,7 +16,7 @@ export const keys = {
   guidance: (appUserId: string, company: string) => ({ pk: appPartition(appUserId), sk: `GUIDANCE#${company}` }),
   session: (appUserId: string, company: string) => ({ pk: appPartition(appUserId), sk: `SESSION#${company}` }),
   appUserPartition: (appUserId: string) => appPartition(appUserId),
-  limitWindow: (limitKey: string, windowStartSeconds: number) => ({ pk: `LIMIT#${limitKey}`, sk: `WINDOW#${windowStartSeconds}` }),
+  limitWindow: (limitKey: string, windowStartSeconds: number) => ({ pk: `${LIMIT_PREFIX}${limitKey}`, sk: `WINDOW#${windowStartSeconds}` }),
 } as const;
 
 /**
@@ -43,6 +43,8 @@ export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY#session-worker';
 /** Partition-key prefixes, as the IAM conditions name them (infra/constructs/table-access.ts). */
 export const PROFILE_PREFIX = 'USER#';
 export const APP_PREFIX = 'APP#';
+/** Per-user rate-limit windows (the reveal API's counters). */
+export const LIMIT_PREFIX = 'LIMIT#';
 
 /** The sparse index of session expiries: only session items carry its keys; it projects no secret. */
 export const EXPIRY_INDEX = 'expiry';

@@ -192,6 +192,8 @@ export class InMemoryGuidanceStore implements GuidanceStore, SessionInventory, S
 
   private sessionItems(): Item[] {
     return [...this.partitions.keys()].flatMap((pk) => this.query(pk)).filter((item) => String(item.sk).startsWith(SESSION_PREFIX));
+  }
+
   /** The raw item under `key`, as a GetItem would return it. */
   rawItem(key: Key): Item | undefined {
     return this.get(key);
