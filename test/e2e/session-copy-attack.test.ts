@@ -26,7 +26,7 @@ beforeAll(async () => {
 afterAll(() => stack.stop());
 
 const item = async (appUserId: string) =>
-  (await stack.db.send(new GetCommand({ TableName: stack.dynamo.tableName, Key: keys.session(appUserId, COMPANY), ConsistentRead: true }))).Item;
+  (await stack.db.send(new GetCommand({ TableName: stack.dynamo.sessionTableName, Key: keys.session(appUserId, COMPANY), ConsistentRead: true }))).Item;
 
 describe('the copy attack on the laptop stack, over HTTP and dynalite', () => {
   it('a session item of Anna put into Bruno’s partition never reveals Anna’s password to Bruno, nor bumps her count', async () => {
@@ -36,7 +36,7 @@ describe('the copy attack on the laptop stack, over HTTP and dynalite', () => {
     expect(annas.status).toBe(200);
     const annasItem = (await item('anna'))!;
     // One PutItem, the attack of the finding: Anna's item, unchanged, under Bruno's key.
-    await stack.db.send(new PutCommand({ TableName: stack.dynamo.tableName, Item: { ...annasItem, ...keys.session('bruno', COMPANY) } }));
+    await stack.db.send(new PutCommand({ TableName: stack.dynamo.sessionTableName, Item: { ...annasItem, ...keys.session('bruno', COMPANY) } }));
 
     const { output, result } = await captureLogs(async () => ({
       listed: await client.call('GET', '/guidance', { token: brunoToken }),
