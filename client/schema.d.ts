@@ -255,7 +255,7 @@ export interface components {
          * @description Machine-readable error kind (see the table in the API description for the status of each).
          * @enum {string}
          */
-        ErrorCode: "invalid_signature" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "invalid_request" | "invalid_json" | "invalid_event" | "payload_too_large" | "unsupported_media_type" | "upstream_error" | "queue_unavailable" | "service_unavailable" | "internal_error";
+        ErrorCode: "invalid_signature" | "unauthorized" | "forbidden" | "not_found" | "method_not_allowed" | "invalid_request" | "invalid_json" | "invalid_event" | "payload_too_large" | "rate_limited" | "unsupported_media_type" | "upstream_error" | "queue_unavailable" | "service_unavailable" | "internal_error";
         /**
          * @description Every error the service produces. Never a stack trace, a secret or the request body.
          * @example {
@@ -349,7 +349,7 @@ export interface components {
             expires_at: components["schemas"]["Timestamp"];
         };
         /**
-         * @description The user's id in the app; the `sub` of their JWT.
+         * @description The user's id in the app; the `sub` of their JWT (1 to 255 printable ASCII characters, no spaces — e.g. `auth0|65f…`, a UUID, an e-mail address).
          * @example demo-user
          */
         AppUserId: string;
@@ -554,9 +554,30 @@ export interface components {
             };
         };
         /**
-         * @description Deployed only: API Gateway throttling (stage default 50 requests/s, bursts of 100; `reveal`
-         *     and `rotate` 10 requests/s, bursts of 20). Produced by API Gateway, not the function. Retry
-         *     with backoff.
+         * @description Too many requests. Either `rate_limited`: this user's own allowance is used up (per user:
+         *     reveal API calls per minute, and Bridge sessions made by renewals and rotations per hour;
+         *     see the deployment's `userRequestsPerMinute` and `userSessionsPerHour`), with `Retry-After`
+         *     in seconds until the allowance returns; other users are not affected. Or, deployed only, API
+         *     Gateway's stage-wide throttle (`{"message":"Too Many Requests"}`, no `Retry-After`). Retry
+         *     after `Retry-After`, or with backoff.
+         */
+        RateLimited: {
+            headers: {
+                /** @description Seconds until this user's allowance returns (per-user limit only). */
+                "Retry-After"?: number;
+                "Cache-Control": components["headers"]["CacheControl"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": (components["schemas"]["Error"] & {
+                    /** @constant */
+                    error?: "rate_limited";
+                }) | components["schemas"]["GatewayMessage"];
+            };
+        };
+        /**
+         * @description Deployed only: API Gateway throttling (stage default 50 requests/s, bursts of 100). Produced
+         *     by API Gateway, not the function. Retry with backoff.
          */
         Throttled: {
             headers: {
@@ -666,7 +687,7 @@ export interface operations {
             };
             401: components["responses"]["InvalidToken"];
             413: components["responses"]["GatewayPayloadTooLarge"];
-            429: components["responses"]["Throttled"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -701,7 +722,7 @@ export interface operations {
             401: components["responses"]["InvalidToken"];
             404: components["responses"]["GuidanceNotFound"];
             413: components["responses"]["GatewayPayloadTooLarge"];
-            429: components["responses"]["Throttled"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["UpstreamError"];
             503: components["responses"]["ServiceUnavailable"];
@@ -736,7 +757,7 @@ export interface operations {
             401: components["responses"]["InvalidToken"];
             404: components["responses"]["GuidanceNotFound"];
             413: components["responses"]["GatewayPayloadTooLarge"];
-            429: components["responses"]["Throttled"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
         };
     };
@@ -771,7 +792,7 @@ export interface operations {
             401: components["responses"]["InvalidToken"];
             404: components["responses"]["GuidanceNotFound"];
             413: components["responses"]["GatewayPayloadTooLarge"];
-            429: components["responses"]["Throttled"];
+            429: components["responses"]["RateLimited"];
             500: components["responses"]["InternalError"];
             502: components["responses"]["UpstreamError"];
             503: components["responses"]["ServiceUnavailable"];
