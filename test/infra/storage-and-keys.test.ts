@@ -25,7 +25,8 @@ const idOf = (type: string, prefix: string) => {
   expect(ids).toHaveLength(1);
   return ids[0]!;
 };
-const actions = (statement: Statement) => (Array.isArray(statement.Action) ? statement.Action : [statement.Action]);
+// Sorted: CDK's policy minimisation (a recommended feature flag) reorders actions within a statement.
+const actions = (statement: Statement) => (Array.isArray(statement.Action) ? [...statement.Action] : [statement.Action]).sort();
 const functionId = (service: string) => of('AWS::Lambda::Function').find(([, f]) => f.Properties.Environment?.Variables?.POWERTOOLS_SERVICE_NAME === service)![0];
 const roleOf = (service: string): string => resources[functionId(service)]!.Properties.Role['Fn::GetAtt'][0];
 const statementsOf = (service: string): Statement[] =>
@@ -58,7 +59,7 @@ describe('the password key policy', () => {
 
     expect(allows).toEqual([
       expect.objectContaining({ Action: 'kms:Decrypt', Principal: { AWS: roleArn('reveal-api') }, Condition: PASSWORD_CONTEXT }),
-      expect.objectContaining({ Action: 'kms:Encrypt', Principal: { AWS: [roleArn('session-worker'), roleArn('reveal-api')] }, Condition: PASSWORD_CONTEXT }),
+      expect.objectContaining({ Action: 'kms:Encrypt', Principal: { AWS: expect.arrayContaining([roleArn('session-worker'), roleArn('reveal-api')]) }, Condition: PASSWORD_CONTEXT }),
     ]);
   });
 
@@ -82,19 +83,23 @@ describe('the session table policy', () => {
         Sid: 'DenyItemAccessToAllButTheFunctions',
         Effect: 'Deny',
         Principal: { AWS: '*' },
-        Action: [...SESSION_ITEM_ACTIONS],
+        Action: expect.arrayContaining([...SESSION_ITEM_ACTIONS]),
         Resource: '*',
-        Condition: { ArnNotEquals: { 'aws:PrincipalArn': ['session-worker', 'reveal-api', 'internal-users', 'session-sweeper'].map(roleArn) } },
+        Condition: { ArnNotEquals: { 'aws:PrincipalArn': expect.arrayContaining(['session-worker', 'reveal-api', 'internal-users', 'session-sweeper'].map(roleArn)) } },
       },
-      { Sid: 'DenyBackupsAndExports', Effect: 'Deny', Principal: { AWS: '*' }, Action: [...SESSION_COPY_ACTIONS], Resource: '*' },
+      { Sid: 'DenyBackupsAndExports', Effect: 'Deny', Principal: { AWS: '*' }, Action: expect.arrayContaining([...SESSION_COPY_ACTIONS]), Resource: '*' },
     ]);
+    // Exactly those actions and principals, in whatever order CDK's policy minimisation writes them.
+    expect(actions(statements[0]!)).toEqual([...SESSION_ITEM_ACTIONS].sort());
+    expect(actions(statements[1]!)).toEqual([...SESSION_COPY_ACTIONS].sort());
+    expect(statements[0]!.Condition!.ArnNotEquals['aws:PrincipalArn']).toHaveLength(4);
     expect(statements.flatMap(actions).filter((action) => /Table$|TimeToLive|ResourcePolicy|Tag|ContinuousBackups/.test(action))).toEqual([]);
   });
 });
 
 describe('who may invoke the functions', () => {
   it('lets only API Gateway, from this API, invoke the reveal function (no other permission, no function URL)', () => {
-    const apiId = idOf('AWS::ApiGatewayV2::Api', 'HttpApi');
+    const apiId = idOf('AWS::ApiGatewayV2::Api', 'RevealHttpApi'); // the reveal routes' own API (CORS is per API)
     const permissions = of('AWS::Lambda::Permission').filter(([, p]) => p.Properties.FunctionName['Fn::GetAtt']?.[0] === functionId('reveal-api'));
 
     expect(permissions).toHaveLength(4);
@@ -154,7 +159,7 @@ describe('DynamoDB rights per key prefix', () => {
     expect(statements.map((statement) => [actions(statement), JSON.stringify(statement.Resource)])).toEqual([
       [['dynamodb:Query'], expect.stringMatching(new RegExp(`${sessionTable}.*/index/expiry`))],
       [['dynamodb:DeleteItem'], JSON.stringify({ 'Fn::GetAtt': [sessionTable, 'Arn'] })],
-      [['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'], JSON.stringify({ 'Fn::GetAtt': [idOf('AWS::KMS::Key', 'DataKey'), 'Arn'] })],
+      [['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey'], JSON.stringify({ 'Fn::GetAtt': [idOf('AWS::KMS::Key', 'DataKey'), 'Arn'] })],
     ]);
     expect(statements[2]!.Condition).toEqual({ StringEquals: { 'kms:ViaService': expect.anything() } });
   });
