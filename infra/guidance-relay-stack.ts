@@ -1,7 +1,7 @@
 import { CfnOutput, Duration, RemovalPolicy, Stack, type StackProps } from 'aws-cdk-lib';
 import { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
-import type { RelayConfig, Stage } from './config';
+import { ContextError, type RelayConfig, type Stage } from './config';
 import { AppUserPool } from './constructs/app-user-pool';
 import { EgressNetwork } from './constructs/egress-network';
 import { createBridgeSecrets } from './constructs/bridge-secrets';
@@ -101,6 +101,13 @@ export class GuidanceRelayStack extends Stack {
     const secrets = createBridgeSecrets(this, { ...config, removalPolicy: policy.removalPolicy });
 
     const availabilityZoneIds = availabilityZoneIdsFor({ ...deployment, region: this.region }, config.natGateways);
+    const zones = availabilityZoneIds?.length ?? this.availabilityZones.length;
+    if (config.natGateways > zones) {
+      throw new ContextError(
+        'natGateways',
+        `must be an integer from 0 to ${zones} (one NAT gateway per Availability Zone; this stack sees ${zones}, as does any stack deployed without an account and region), got ${config.natGateways}.`,
+      );
+    }
     if (config.natGateways > 0) this.network = new EgressNetwork(this, 'EgressNetwork', { natGateways: config.natGateways, removalPolicy: policy.removalPolicy, logging, ...(availabilityZoneIds ? { availabilityZoneIds } : {}) });
     const network = this.network ? { network: this.network } : {};
 

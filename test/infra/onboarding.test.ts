@@ -89,19 +89,8 @@ describe('internalApiPrincipals', () => {
 });
 
 describe('internalApiPrincipals in a stack with a known account', () => {
-  const saved = { account: process.env.CDK_DEFAULT_ACCOUNT, region: process.env.CDK_DEFAULT_REGION };
-  afterEach(() => {
-    for (const [key, value] of [['CDK_DEFAULT_ACCOUNT', saved.account], ['CDK_DEFAULT_REGION', saved.region]] as const) {
-      if (value === undefined) delete process.env[key];
-      else process.env[key] = value;
-    }
-  });
-
   it('refuses a principal of another account, saying to list a role of this one', () => {
-    process.env.CDK_DEFAULT_ACCOUNT = '111111111111';
-    process.env.CDK_DEFAULT_REGION = 'eu-west-3';
-
-    expect(() => synth({ internalApiPrincipals: PLATFORM_ROLE })).toThrow(
+    expect(() => synth({ account: '111111111111', region: 'eu-west-3', internalApiPrincipals: PLATFORM_ROLE })).toThrow(
       `Invalid CDK context "internalApiPrincipals": ${PLATFORM_ROLE} is not in this stack's account 111111111111: create a role here that the other account may assume, and list that role.`,
     );
   });

@@ -235,10 +235,14 @@ describe('bad context', () => {
     expect(() => buildApp({ context: { alarmEmail: 'oncall' }, nag: false })).toThrow('Invalid CDK context "alarmEmail": "oncall" is not an e-mail address.');
   });
 
-  it('refuses a misspelt key instead of deploying without it, and lists the known ones', () => {
+  it('refuses a misspelt key instead of deploying without it, naming the key it resembles', () => {
     expect(() => buildApp({ context: { alarmEmial: 'oncall@example.com' }, nag: false })).toThrow(
-      /^Invalid CDK context "alarmEmial": is not a setting of this app\. Known keys: stage, .*alarmEmail(, .*)?\.$/,
+      /^Invalid CDK context "alarmEmial": is not a setting of this app\. Did you mean "alarmEmail"\?$/,
     );
+  });
+
+  it('lists the known keys for a key that resembles none', () => {
+    expect(() => buildApp({ context: { pagerTarget: 'x' }, nag: false })).toThrow(/^Invalid CDK context "pagerTarget": is not a setting of this app\. Known keys: stage, .*alarmEmail(, .*)?\.$/);
   });
 });
 
@@ -254,7 +258,7 @@ describe('egress network by stage and context', () => {
   });
 
   it('refuses more NAT gateways than the stack has Availability Zones (an address no gateway uses)', () => {
-    expect(() => synth({ natGateways: 3 })).toThrow('natGateways 3 needs as many Availability Zones, but this stack sees 2');
+    expect(() => synth({ natGateways: 3 })).toThrow('Invalid CDK context "natGateways": must be an integer from 0 to 2');
   });
 
   it('builds no VPC with natGateways 0: every function uses Lambda network, and no egress output', () => {

@@ -56,6 +56,6 @@ describe('where npm run ops and npm run users act when no flag says so', () => {
   it('refuses a stack whose outputs are not a guidance-relay stack', async () => {
     const cwd = directoryWith({ 'outputs.json': { Mine: { QueueUrl: OUTPUTS.QueueUrl } } });
 
-    await expect(resolveTarget({}, {}, cwd)).rejects.toThrow('has no DeadLetterQueueUrl, TableName output: is it a guidance-relay stack?');
+    await expect(resolveTarget({}, {}, cwd)).rejects.toThrow('has no DeadLetterQueueUrl, TableName, SessionTableName output: is it a guidance-relay stack?');
   });
 });
