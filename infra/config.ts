@@ -4,33 +4,8 @@
  * Pass keys with `npx cdk deploy -c key=value` or put them under `context` in `cdk.json`.
  * Lists may be given as a JSON array (cdk.json) or a comma-separated string (`-c`).
  *
- * | context key                   | default                                              | allowed values / meaning |
- * | ----------------------------- | ---------------------------------------------------- | ------------------------ |
- * | `stage`                       | `dev`                                                | `dev` or `prod`. prod: table, KMS keys, secrets, user pool, Elastic IPs and logs are retained on delete and replacement but removed when their first create rolls back (RETAIN_ON_UPDATE_OR_DELETE), logs kept 3 months. dev: everything is destroyed with the stack, logs kept 1 week |
- * | `bridgeSourceIps`             | `63.32.31.5,52.215.247.62,34.249.92.209`             | IPv4 addresses allowed to call `POST /webhooks/bridge`; an empty list turns the check off |
- * | `webhookSecretName`           | unset: CloudFormation generates a name               | name of the Secrets Manager secret the stack creates for the webhook signing secret(s), comma-separated during a rotation. A fixed name blocks re-creating a prod stack while the retained secret exists |
- * | `bridgeCredentialsSecretName` | unset: CloudFormation generates a name               | name of the secret the stack creates for Bridge's `{"clientId","clientSecret"}` (same caveat) |
- * | `bridgeApiUrl`                | `https://api.bridgeapi.io`                           | Bridge API base URL; must be `https://` |
- * | `passwordTtlSeconds`          | `1800`                                               | 60 to 1800: how long a stored session password lives |
- * | `webhookMaxAgeSeconds`        | `259200` (3 days)                                    | 60 to 604800 (7 days, well inside the 15-day deduplication memory): older signed events are answered `stale` and not queued |
- * | `workerTimeoutSeconds`        | `30`                                                 | 25 to 900: session-worker timeout (its Bridge retries take at most 21 s); the queue's visibility timeout is 6 times this |
- * | `workerBatchSize`             | `10`                                                 | 1 to 10: SQS messages per worker invocation |
- * | `workerMaxConcurrency`        | `5`                                                  | 2 to 1000: most concurrent worker invocations (protects Bridge's rate limits) |
- * | `maxReceiveCount`             | `5`                                                  | 1 to 1000: deliveries of an event before it moves to the dead-letter queue |
- * | `jwtIssuer`, `jwtAudience`    | unset: a Cognito user pool and app client are created | both or neither: the OIDC issuer URL (`https://`) and the audience (client id) the reveal API's JWT authorizer accepts |
- * | `notificationEmail`           | unset                                                | e-mail address subscribed to the `guidance.ready` topic |
- * | `notificationHttpsUrl`        | unset                                                | `https://` endpoint subscribed to the topic |
- * | `notificationQueueArn`        | unset                                                | SQS standard queue ARN (not `.fifo`) subscribed to the topic with raw message delivery |
- * | `natGateways`                 | `1` (dev), `2` (prod)                                | 0 to 3: NAT gateways, each with a fixed Elastic IP, for the functions that call Bridge (worker, reveal API); register the `BridgeEgressIps` output at Bridge. 0: no VPC, Lambda's changing addresses, only if Bridge does not restrict your client by IP |
- * | `internalApiPrincipals`       | unset                                                | IAM role or user ARNs of this account (`arn:aws:iam::<account>:role/<name>`, comma-separated or a JSON array) granted `execute-api:Invoke` on the `/internal` routes only, through a managed policy the stack attaches to them |
- * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
- * | `webApp`                      | `false`                                              | `true`: hosts the reference web app (private S3 bucket behind CloudFront, strict CSP), signs in with OpenID Connect (code + PKCE) and allows its origin in CORS; URL in the `WebAppUrl` output |
- * | `sessionOperatorPrincipals`   | none                                                 | IAM role or user ARNs that may reach stored sessions besides the functions: the incident-response role that runs `npm run ops -- revoke` against the stack. Everyone else, administrators included, is denied by the session table's policy (docs/storage-and-keys.md) |
- * | `corsAllowedOrigins`          | unset: no CORS                                       | origins (`https://app.example.com`, exactly as a browser sends them) whose pages may call the reveal API; `http://localhost:<port>` is accepted on the dev stage only. The webhook and `/internal` routes never answer CORS |
- * | `bridgeSessionHosts`          | `guidance.bridgeapi.io`                              | hosts (`host` or `host:port`) a Bridge session `url` may point to, over https; any other answer is dead-lettered `bridge_invalid_response` |
- * | `userSessionsPerHour`         | `10`                                                 | 1 to 1000: Bridge sessions one user may cause per hour by reveal renewals and rotations (429 `rate_limited` beyond) |
- * | `userRequestsPerMinute`       | `60`                                                 | 1 to 10000: reveal API calls (list, reveal, delete, rotate) per user per minute (429 `rate_limited` beyond) |
- * | `revealRouteRateLimit`, `revealRouteBurstLimit` | `50`, `100`                        | 1 to 10000 each: API Gateway's stage-wide throttle (requests/s, burst) of the reveal and rotate routes, shared by all users: capacity only, fairness is per user above |
+ * Every key, its default and its range are in the README's context table, which a test holds equal to
+ * CONTEXT_KEYS below: one declaration, one description.
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.

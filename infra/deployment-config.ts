@@ -2,19 +2,7 @@
  * Where and as what a stack is deployed: its environment, its name, its addresses, and the rules a
  * first production deploy must meet. Read from CDK context next to the settings in config.ts.
  *
- * | context key | default | allowed values / meaning |
- * | --- | --- | --- |
- * | `region` | unset: dev is region-agnostic (deploys where the CLI points); prod refuses to synth | AWS region of the stack, e.g. `eu-west-3` |
- * | `account` | the CLI's account (`CDK_DEFAULT_ACCOUNT`), else account-agnostic | 12-digit AWS account id of the stack |
- * | `instanceName` | unset | 1–20 lower-case letters, digits and `-`, starting with a letter: the stack is `GuidanceRelay-<stage>-<instanceName>`, and its alarms, dashboard and metrics namespace follow, so several stacks share an account |
- * | `notifications` | unset | `none`: deploy prod without a `guidance.ready` subscriber (the apps learn of guidances only by calling `GET /guidance`) |
- * | `availabilityZoneIds` | us-east-1: `use1-az1,use1-az2,use1-az4`; elsewhere the region's first zones | AZ ids (e.g. `euw3-az1,euw3-az2`) of the functions' subnets: at least 2 and at least `natGateways`, at most 3 |
- * | `domainName` + `certificateArn` | unset | custom domain of the API, with an ACM certificate of the same region |
- * | `hostedZoneId` | unset | Route 53 hosted zone where an alias record for `domainName` is created (needs `domainName`) |
- * | `runbookBaseUrl` | docs/operations.md on the project's repository | https URL the alarm descriptions link to (`<url>#runbook-<slug>`) |
- * | `userPoolSesEmail` | unset: Cognito's own sender (50 e-mails a day) | verified SES address the created user pool sends from |
- * | `userPoolSesIdentityArn` | the address's identity in the stack's account and region | ARN of the verified SES identity (address or domain) that sends, e.g. in another region or account |
- * | `deletionProtection` | `false` | `true`: table and user pool refuse deletion outside CloudFormation. Turn it on after the first successful prod deploy: a failed first create could not roll them back |
+ * Each key is described in the README's context table (held equal to CONTEXT_KEYS by a test).
  */
 import { Token } from 'aws-cdk-lib';
 import { ContextError, type ContextReader, type Stage } from './config';
