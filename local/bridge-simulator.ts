@@ -83,7 +83,7 @@ export class BridgeSimulator {
       return send(response, 404, { errors: [{ code: 'not_found' }] });
     }
     if (request.headers['client-id'] !== this.options.clientId || request.headers['client-secret'] !== this.options.clientSecret) {
-      return send(response, 401, { errors: [{ code: 'invalid_client' }] });
+      return send(response, 401, { errors: [{ code: 'invalid_client', message: 'Invalid client credentials' }] });
     }
     if (request.headers['bridge-version'] !== BRIDGE_VERSION) return send(response, 400, { errors: [{ code: 'invalid_version' }] });
     let payload: Record<string, unknown>;
@@ -97,7 +97,7 @@ export class BridgeSimulator {
     if (!/^[A-Z]{2}$/.test(String(payload.country_code ?? '')) || !/^\d{9}$/.test(company) || this.rejectedCompanies.has(company)) {
       return send(response, 400, { errors: [{ code: 'invalid_request' }] });
     }
-    if (!this.knownUsers.has(user)) return send(response, 401, { errors: [{ code: 'user.not_found' }] });
+    if (!this.knownUsers.has(user)) return send(response, 401, { errors: [{ code: 'user.not_found', message: 'User not found' }] });
     const id = randomUUID();
     this.sessions.push({ id, userUuid: user, company, at: Date.now() });
     return send(response, 200, {

@@ -3,7 +3,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AppError } from '../shared/domain/errors';
 import type { DeadLetterSink } from '../shared/ports/dead-letters';
 import type { EventQueue, QueuedMessage } from '../shared/ports/event-queue';
-import type { MessageDeferrer } from '../shared/ports/message-deferrer';
+import { CAPACITY_WAITS_ATTRIBUTE, type CapacityWaits, type MessageDeferrer, type MessageRequeuer } from '../shared/ports/message-deferrer';
 import { CORRELATION_ID_ATTRIBUTE } from '../shared/adapters/sqs-event-queue';
 
 export interface InProcessQueueOptions {
@@ -28,6 +28,8 @@ interface StoredMessage {
   readonly sentAt: number;
   receiveCount: number;
   visibleAt: number;
+  /** How often it already waited for Bridge's capacity (a requeued copy's history). */
+  readonly capacityWaits: number;
   /** Its batch still runs: not redelivered before the batch settles (see `receive`). */
   inFlight: boolean;
 }
@@ -42,7 +44,7 @@ export type BatchConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void
  * before any of its messages can be seen again. The laptop keeps short timeouts for quick
  * retries, so it keeps that rule explicitly: a message is never redelivered while its batch runs.
  */
-export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferrer {
+export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferrer, MessageRequeuer {
   readonly deadLetters: DeadLetter[] = [];
   /** Fault injection: the next N sends fail as if SQS were unreachable. */
   failNextSends = 0;
@@ -72,9 +74,27 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
   }
 
   /** Raw send, as `ops redrive` or a test would. */
-  send(body: string, correlationId: string): void {
-    this.messages.push({ messageId: randomUUID(), body, correlationId, sentAt: Date.now(), receiveCount: 0, visibleAt: 0, inFlight: false });
+  send(body: string, correlationId: string, options: { delaySeconds?: number; capacityWaits?: number } = {}): void {
+    const now = Date.now();
+    this.messages.push({
+      messageId: randomUUID(),
+      body,
+      correlationId,
+      sentAt: now,
+      receiveCount: 0,
+      visibleAt: now + (options.delaySeconds ?? 0) * 1000,
+      inFlight: false,
+      capacityWaits: options.capacityWaits ?? 0,
+    });
     this.schedule(0);
+  }
+
+  /** SendMessage with DelaySeconds: a fresh copy (receive count 0) of a received message. */
+  async requeue(record: SQSRecord, delaySeconds: number, history: CapacityWaits): Promise<void> {
+    this.send(record.body, record.messageAttributes?.[CORRELATION_ID_ATTRIBUTE]?.stringValue ?? record.messageId, {
+      delaySeconds,
+      capacityWaits: history.waits,
+    });
   }
 
   /** ChangeMessageVisibility on a received message: it is seen again `delaySeconds` from now. */
@@ -205,6 +225,9 @@ function toRecord(message: StoredMessage): SQSRecord {
     },
     messageAttributes: {
       [CORRELATION_ID_ATTRIBUTE]: { dataType: 'String', stringValue: message.correlationId, stringListValues: [], binaryListValues: [] },
+      ...(message.capacityWaits > 0
+        ? { [CAPACITY_WAITS_ATTRIBUTE]: { dataType: 'Number', stringValue: String(message.capacityWaits), stringListValues: [], binaryListValues: [] } }
+        : {}),
     },
     md5OfBody: createHash('md5').update(message.body).digest('hex'),
     eventSource: 'aws:sqs',

@@ -4,7 +4,6 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { DynamoGuidanceStore } from '../shared/adapters/dynamo-guidance-store';
 import { DynamoUserDirectory } from '../shared/adapters/dynamo-user-directory';
 import { FetchBridgeClient } from '../shared/adapters/fetch-bridge-client';
-import { idempotencyStore } from '../shared/adapters/idempotency-store';
 import { LocalAesGcmCipher } from '../shared/adapters/local-aes-cipher';
 import { documentClient } from '../shared/aws/clients';
 import { registerUser } from '../shared/domain/manage-users';
@@ -127,7 +126,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     deadLetters: queue,
     deferrer: queue,
     queueVisibilityTimeoutSeconds: queue.visibilityTimeoutMs / 1000,
-    idempotencyStore: idempotencyStore(dynamo.client, dynamo.tableName),
+    requeuer: queue,
     maxReceiveCount: queue.maxReceiveCount,
     logger,
     metrics,

@@ -3,10 +3,9 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoGuidanceStore } from '../../shared/adapters/dynamo-guidance-store';
 import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory';
-import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier';
 import { SqsDeadLetters } from '../../shared/adapters/sqs-dead-letters';
-import { SqsMessageDeferrer } from '../../shared/adapters/sqs-message-deferrer';
+import { SqsMessageDeferrer, SqsMessageRequeuer } from '../../shared/adapters/sqs-message-deferrer';
 import { bridgeClientFor, kmsCipherFor } from '../../shared/aws/bridge-and-kms';
 import { AWS_CLIENT_CONFIG } from '../../shared/aws/client-config';
 import { documentClient } from '../../shared/aws/clients';
@@ -28,7 +27,7 @@ export const handler = createWorkerHandler({
   notifier: new SnsNotifier(new SNSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), config.topicArn),
   deadLetters: new SqsDeadLetters(sqs, config.deadLetterQueueUrl),
   deferrer: new SqsMessageDeferrer(sqs),
-  idempotencyStore: idempotencyStore(dynamo, config.tableName),
+  requeuer: new SqsMessageRequeuer(sqs),
   clock: systemClock,
   passwordTtlSeconds: config.passwordTtlSeconds,
   maxReceiveCount: config.maxReceiveCount,

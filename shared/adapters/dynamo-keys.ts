@@ -4,7 +4,6 @@
  * - guidance of an app user and company .. pk APP#<appUserId>   sk GUIDANCE#<siren>
  * - stored session (encrypted password) .. pk APP#<appUserId>   sk SESSION#<siren>   (ttl)
  * - everything of an app user ............ Query pk APP#<appUserId>
- * - worker idempotency (Powertools) ...... pk IDEMPOTENCY#session-worker  sk <hash> (ttl)
  */
 export const keys = {
   profile: (bridgeUserUuid: string) => ({ pk: `USER#${bridgeUserUuid}`, sk: 'PROFILE' }),
@@ -16,4 +15,3 @@ export const keys = {
 export const GUIDANCE_PREFIX = 'GUIDANCE#';
 export const SESSION_PREFIX = 'SESSION#';
 export const TTL_ATTRIBUTE = 'ttl';
-export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY#session-worker';

@@ -1,6 +1,5 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createWorkerHandler, type WorkerDeps } from '../../functions/session-worker/app';
-import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
 import { eraseUser, registerUser } from '../../shared/domain/manage-users';
 import { secretContextOf } from '../../shared/domain/guidance-session';
@@ -23,7 +22,7 @@ function workerDeps(w: World): WorkerDeps {
     clock: w.clock,
     notifier: w.outbox,
     deadLetters: w.queue,
-    idempotencyStore: idempotencyStore(w.dynamo.client, w.dynamo.tableName),
+    requeuer: w.queue,
     passwordTtlSeconds: w.passwordTtlSeconds,
     maxReceiveCount: w.queue.maxReceiveCount,
     logger: w.logger,
@@ -362,7 +361,7 @@ describe('a worker that dies between claiming and publishing the notification', 
   });
 });
 
-describe("Bridge's Retry-After beyond what the client waits", () => {
+describe("Bridge's Retry-After beyond what the client waits (5xx)", () => {
   function workerWithDeferrer(deferrals: { messageId: string; seconds: number }[], failDefer = false) {
     const handler = createWorkerHandler({
       ...workerDeps(world),
@@ -378,12 +377,13 @@ describe("Bridge's Retry-After beyond what the client waits", () => {
     });
     return (record: ReturnType<typeof sqsRecord>) => handler(sqsEvent(record), lambdaContext('session-worker', 30_000));
   }
-  const throttled = (retryAfterMs: number) => new TransientFailure('bridge_429', 'Bridge answered 429.', { retryAfterMs });
+  const unavailable = (retryAfterMs?: number) =>
+    new TransientFailure('bridge_503', 'Bridge answered 503.', retryAfterMs === undefined ? {} : { retryAfterMs });
   const body = () => JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now()));
 
   it('defers the message by a Retry-After longer than the visibility timeout (plus jitter, at most 15 minutes) and retries it', async () => {
     const deferrals: { messageId: string; seconds: number }[] = [];
-    world.bridge.failures.push(throttled(600_000), throttled(7_200_000));
+    world.bridge.failures.push(unavailable(600_000), unavailable(7_200_000));
     const first = sqsRecord(body());
     const second = sqsRecord(body(), 2);
 
@@ -398,7 +398,7 @@ describe("Bridge's Retry-After beyond what the client waits", () => {
 
   it('never shortens the queue’s own wait: a Retry-After within the visibility timeout is not deferred', async () => {
     const deferrals: { messageId: string; seconds: number }[] = [];
-    world.bridge.failures.push(throttled(5_000), throttled(170_000));
+    world.bridge.failures.push(unavailable(5_000), unavailable(170_000));
 
     await workerWithDeferrer(deferrals)(sqsRecord(body()));
     await workerWithDeferrer(deferrals)(sqsRecord(body(), 2));
@@ -408,17 +408,17 @@ describe("Bridge's Retry-After beyond what the client waits", () => {
 
   it('does not defer a failure without a Retry-After, nor one on the last receive (dead-lettered instead)', async () => {
     const deferrals: { messageId: string; seconds: number }[] = [];
-    world.bridge.failures.push(new TransientFailure('bridge_503', 'Bridge answered 503.'), throttled(600_000));
+    world.bridge.failures.push(unavailable(), unavailable(600_000));
 
     await workerWithDeferrer(deferrals)(sqsRecord(body()));
     await workerWithDeferrer(deferrals)(sqsRecord(body(), 5));
 
     expect(deferrals).toEqual([]);
-    expect(world.queue.deadLetters.map((letter) => letter.reason)).toEqual(['retries_exhausted:bridge_429']);
+    expect(world.queue.deadLetters.map((letter) => letter.reason)).toEqual(['retries_exhausted:bridge_503']);
   });
 
   it('still retries when the deferral itself fails (the visibility timeout applies)', async () => {
-    world.bridge.failures.push(throttled(600_000));
+    world.bridge.failures.push(unavailable(600_000));
     const record = sqsRecord(body());
 
     const answer = await workerWithDeferrer([], true)(record);
