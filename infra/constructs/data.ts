@@ -83,7 +83,6 @@ export function grantPasswordKey(key: IKey, grantee: IGrantable, actions: readon
  * - guidance of an app user & company: pk `APP#<appUserId>`, sk `GUIDANCE#<siren>`
  * - stored session (encrypted password) of an app user & company: pk `APP#<appUserId>`, sk `SESSION#<siren>`, with `ttl`
  * - list all guidance + sessions of an app user: Query pk `APP#<appUserId>`
- * - idempotency records of the worker (Powertools): pk `IDEMPOTENCY#session-worker`, sk `<hash>`, with `ttl`
  */
 export function createGuidanceTable(scope: Construct, dataKey: IKey, options: StatefulOptions): Table {
   return new Table(scope, 'GuidanceTable', {

@@ -38,7 +38,7 @@ describe('chaos run on the laptop stack (1,000 webhook requests, default faults)
     expect(faults.adapterByMethod['store.claimNotification']).toBeGreaterThan(0); // the claim before the publish fails too
 
     expect(outcomes.retriesByReason.InjectedFault).toBeGreaterThan(0);
-    expect(outcomes.retriesByReason.IdempotencyAlreadyInProgressError).toBeGreaterThan(0); // duplicates met in flight
+    expect(outcomes.retriesByReason.event_in_progress).toBeGreaterThan(0); // duplicates met in flight
     for (const { expected } of Object.values(outcomes.deadLetteredAsExpected)) expect(expected).toBeGreaterThan(0);
   });
 
