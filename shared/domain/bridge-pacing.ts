@@ -26,7 +26,8 @@ export function laneRates(requestsPerSecond: number): Record<BridgeCallLane, num
  * number of instances leave evenly spaced, never faster than the rate. An idle line restarts at
  * the caller's ticket (a conditional write); Bridge's 429 moves every line's next ticket past its
  * Retry-After, so the whole fleet waits, not only the caller who met it.
- * Cost: one write per call under load; two after an idle gap; a read and a write per line on a 429.
+ * Cost: one write per call under load; a write and a read more after an idle gap; a read and a
+ * write per line on a 429.
  */
 export class BridgePacer {
   private readonly lines: Record<BridgeCallLane, { names: string[]; intervalMs: number }>;
@@ -51,13 +52,17 @@ export class BridgePacer {
   async slotFor(laneName: BridgeCallLane): Promise<number> {
     const { names, intervalMs } = this.lines[laneName];
     const line = names[Math.floor(this.random() * names.length)] ?? names[0]!;
+    const dueAt = (issued: number, baseMs: number | undefined) => (baseMs === undefined ? Number.NEGATIVE_INFINITY : baseMs + issued * intervalMs);
     for (let round = 0; round < MAX_TICKET_ROUNDS; round += 1) {
       const { issued, baseMs } = await this.store.takeTicket(line);
       const now = this.clock.now();
-      const due = baseMs === undefined ? Number.NEGATIVE_INFINITY : baseMs + issued * intervalMs;
+      const due = dueAt(issued, baseMs);
       if (due >= now - IDLE_TOLERANCE_MS) return Math.max(due, now);
-      // Idle line: restart it so that this ticket is due now (another caller may restart it first).
+      // Idle line: restart it so that this ticket is due now. If another caller restarted it first,
+      // this ticket still holds a slot on the new base unless that slot is already past.
       if (await this.store.moveBase(line, baseMs, now - issued * intervalMs)) return now;
+      const restarted = dueAt(issued, (await this.store.read(line)).baseMs);
+      if (restarted >= now - IDLE_TOLERANCE_MS) return Math.max(restarted, now);
     }
     return this.clock.now(); // contention this long is itself a sign of idleness ending: go
   }
