@@ -22,12 +22,14 @@
  * | `notificationHttpsUrl`        | unset                                                | `https://` endpoint subscribed to the topic |
  * | `notificationQueueArn`        | unset                                                | SQS queue ARN subscribed to the topic with raw message delivery |
  * | `natGateways`                 | `1` (dev), `2` (prod)                                | 0 to 3: NAT gateways, each with a fixed Elastic IP, for the functions that call Bridge (worker, reveal API); register the `BridgeEgressIps` output at Bridge. 0: no VPC, Lambda's changing addresses, only if Bridge does not restrict your client by IP |
+ * | `bridgeMaxRequestsPerSecond`  | `10`                                                 | 2 to 10000: Bridge requests per second all functions together keep (worker and reveal API, paced through the table; 5 % of it, at least 1, is kept for people waiting on a renewal or rotation) |
  * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
  * synth: a misspelt `-c alarmEmial=…` would otherwise deploy a stack that pages nobody.
  */
 import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
+import { DEFAULT_BRIDGE_MAX_RPS, MAX_BRIDGE_MAX_RPS, MIN_BRIDGE_MAX_RPS } from '../shared/domain/limits';
 
 export type Stage = 'dev' | 'prod';
 
@@ -69,6 +71,8 @@ export interface RelayConfig {
   readonly notifications: NotificationSettings;
   /** Unset: the alarm topic has no subscriber until someone subscribes to it. */
   readonly alarmEmail?: string;
+  /** The fleet-wide Bridge request rate (BRIDGE_MAX_RPS of the worker and the reveal API). */
+  readonly bridgeMaxRequestsPerSecond: number;
 }
 
 /** A context value the stack cannot be built with; the message names the key. */
@@ -119,6 +123,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     ...(jwt ? { jwt } : {}),
     notifications: readNotifications(get),
     ...(alarmEmail !== undefined ? { alarmEmail } : {}),
+    bridgeMaxRequestsPerSecond: readInteger('bridgeMaxRequestsPerSecond', get('bridgeMaxRequestsPerSecond'), DEFAULT_BRIDGE_MAX_RPS, MIN_BRIDGE_MAX_RPS, MAX_BRIDGE_MAX_RPS),
   };
 }
 
@@ -142,6 +147,7 @@ export const CONTEXT_KEYS = [
   'notificationHttpsUrl',
   'notificationQueueArn',
   'alarmEmail',
+  'bridgeMaxRequestsPerSecond',
 ] as const;
 
 // Plain keys the CDK CLI itself reads from cdk.json / cdk.context.json.

@@ -106,6 +106,7 @@ export class GuidanceRelayStack extends Stack {
       maxConcurrency: config.workerMaxConcurrency,
       logging,
       ...network,
+      bridgeMaxRequestsPerSecond: config.bridgeMaxRequestsPerSecond,
     });
 
     let jwt = config.jwt;
@@ -127,6 +128,7 @@ export class GuidanceRelayStack extends Stack {
       passwordTtlSeconds: config.passwordTtlSeconds,
       logging,
       ...network,
+      bridgeMaxRequestsPerSecond: config.bridgeMaxRequestsPerSecond,
     });
     this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, dataKey, logging });
     this.monitoring = new Monitoring(this, 'Monitoring', {

@@ -1,4 +1,11 @@
-import { PASSWORD_MAX_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from './domain/limits';
+import {
+  DEFAULT_BRIDGE_MAX_RPS,
+  MAX_BRIDGE_MAX_RPS,
+  MIN_BRIDGE_MAX_RPS,
+  PASSWORD_MAX_TTL_SECONDS,
+  WEBHOOK_DEFAULT_MAX_AGE_SECONDS,
+  WEBHOOK_MAX_MAX_AGE_SECONDS,
+} from './domain/limits';
 
 type Env = Record<string, string | undefined>;
 
@@ -63,10 +70,18 @@ export function readPasswordTtlSeconds(env: Env): number {
   return integer(env, 'PASSWORD_TTL_SECONDS', PASSWORD_MAX_TTL_SECONDS, 60, PASSWORD_MAX_TTL_SECONDS);
 }
 
+/** BRIDGE_MAX_RPS, or undefined when unset. */
+export function readBridgeMaxRps(env: Env): number | undefined {
+  if (!env.BRIDGE_MAX_RPS?.trim()) return undefined;
+  return integer(env, 'BRIDGE_MAX_RPS', DEFAULT_BRIDGE_MAX_RPS, MIN_BRIDGE_MAX_RPS, MAX_BRIDGE_MAX_RPS);
+}
+
 export interface BridgeApiConfig {
   readonly bridgeApiUrl: string;
   readonly sessionsPath?: string;
   readonly credentialsSecretId: string;
+  /** The fleet-wide Bridge request rate every caller keeps (BRIDGE_MAX_RPS). */
+  readonly maxRequestsPerSecond: number;
 }
 
 export function readBridgeApiConfig(env: Env): BridgeApiConfig {
@@ -75,6 +90,7 @@ export function readBridgeApiConfig(env: Env): BridgeApiConfig {
     bridgeApiUrl: required(env, 'BRIDGE_API_URL'),
     ...(sessionsPath ? { sessionsPath } : {}),
     credentialsSecretId: required(env, 'BRIDGE_CREDENTIALS_SECRET_ID'),
+    maxRequestsPerSecond: readBridgeMaxRps(env) ?? DEFAULT_BRIDGE_MAX_RPS,
   };
 }
 

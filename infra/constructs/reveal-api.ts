@@ -7,6 +7,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { JwtSettings } from '../config';
+import { DEFAULT_BRIDGE_MAX_RPS } from '../../shared/domain/limits';
 import { grantSecretValue } from './bridge-secrets';
 import { grantPasswordKey, grantTableItems } from './data';
 import type { RelayHttpApi } from './http-api';
@@ -28,6 +29,8 @@ export interface RevealApiProps {
   readonly logging: LogSettings;
   /** Private subnets with a fixed egress address, for Bridge's allow-list. @default Lambda's own network */
   readonly network?: FunctionNetwork;
+  /** The fleet-wide Bridge request rate (renewals and rotations use its reserved share). @default DEFAULT_BRIDGE_MAX_RPS */
+  readonly bridgeMaxRequestsPerSecond?: number;
 }
 
 /**
@@ -56,6 +59,7 @@ export class RevealApi extends Construct {
         BRIDGE_API_URL: props.bridgeApiUrl,
         BRIDGE_CREDENTIALS_SECRET_ID: props.bridgeCredentialsSecret.secretArn,
         PASSWORD_TTL_SECONDS: String(props.passwordTtlSeconds),
+        BRIDGE_MAX_RPS: String(props.bridgeMaxRequestsPerSecond ?? DEFAULT_BRIDGE_MAX_RPS),
       },
       ...props.logging,
       ...(props.network ? { network: props.network } : {}),

@@ -7,6 +7,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_BRIDGE_MAX_RPS } from '../../shared/domain/limits';
 import { grantSecretValue } from './bridge-secrets';
 import { grantPasswordKey, grantTableItems } from './data';
 import type { FunctionNetwork } from './egress-network';
@@ -32,6 +33,8 @@ export interface SessionWorkerProps {
   readonly logging: LogSettings;
   /** Private subnets with a fixed egress address, for Bridge's allow-list. @default Lambda's own network */
   readonly network?: FunctionNetwork;
+  /** The fleet-wide Bridge request rate. @default DEFAULT_BRIDGE_MAX_RPS */
+  readonly bridgeMaxRequestsPerSecond?: number;
 }
 
 /**
@@ -65,6 +68,7 @@ export class SessionWorker extends Construct {
         PASSWORD_TTL_SECONDS: String(props.passwordTtlSeconds),
         MAX_RECEIVE_COUNT: String(props.maxReceiveCount),
         QUEUE_VISIBILITY_TIMEOUT_SECONDS: String(props.timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
+        BRIDGE_MAX_RPS: String(props.bridgeMaxRequestsPerSecond ?? DEFAULT_BRIDGE_MAX_RPS),
       },
       ...props.logging,
       ...(props.network ? { network: props.network } : {}),
@@ -92,6 +96,8 @@ export class SessionWorker extends Construct {
     );
     // Permanent failures are dead-lettered by the worker itself, with the reason as an attribute.
     props.deadLetterQueue.grant(role, 'sqs:SendMessage');
+    // An event waiting for Bridge's capacity goes back to its own queue as a delayed copy (no receive used).
+    props.queue.grant(role, 'sqs:SendMessage');
     grantSecretValue(props.bridgeCredentialsSecret, role);
   }
 }

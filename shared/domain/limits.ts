@@ -14,3 +14,7 @@ export const GUIDANCE_EVENT_TYPE = 'guidance.health.ready';
  * day old is still worth showing.
  */
 export const RATE_LIMITED_MAX_EVENT_AGE_SECONDS = 24 * 3600;
+/** Bridge requests per second the whole fleet may make, unless configured (`bridgeMaxRequestsPerSecond`). */
+export const DEFAULT_BRIDGE_MAX_RPS = 10;
+export const MIN_BRIDGE_MAX_RPS = 2;
+export const MAX_BRIDGE_MAX_RPS = 10_000;

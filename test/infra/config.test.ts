@@ -20,6 +20,7 @@ describe('readConfig', () => {
       maxReceiveCount: 5,
       natGateways: 1,
       notifications: {},
+      bridgeMaxRequestsPerSecond: 10,
     });
     expect(DEFAULT_BRIDGE_SOURCE_IPS).toEqual(['63.32.31.5', '52.215.247.62', '34.249.92.209']);
   });
@@ -121,6 +122,8 @@ describe('readConfig', () => {
     ['workerMaxConcurrency', { workerMaxConcurrency: 1 }],
     ['workerMaxConcurrency', { workerMaxConcurrency: 1001 }],
     ['maxReceiveCount', { maxReceiveCount: 0 }],
+    ['bridgeMaxRequestsPerSecond', { bridgeMaxRequestsPerSecond: 1 }],
+    ['bridgeMaxRequestsPerSecond', { bridgeMaxRequestsPerSecond: 'fast' }],
     ['bridgeSourceIps', { bridgeSourceIps: '63.32.31.5,not-an-ip' }],
     ['bridgeSourceIps', { bridgeSourceIps: ['256.1.1.1'] }],
     ['bridgeSourceIps', { bridgeSourceIps: ['10.0.0.0/8'] }],

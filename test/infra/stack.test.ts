@@ -143,9 +143,10 @@ describe('functions', () => {
         'PASSWORD_TTL_SECONDS',
         'MAX_RECEIVE_COUNT',
         'QUEUE_VISIBILITY_TIMEOUT_SECONDS',
+        'BRIDGE_MAX_RPS',
       ],
     ],
-    ['reveal-api', ['TABLE_NAME', 'PASSWORD_KEY_ARN', 'BRIDGE_API_URL', 'BRIDGE_CREDENTIALS_SECRET_ID', 'PASSWORD_TTL_SECONDS']],
+    ['reveal-api', ['TABLE_NAME', 'PASSWORD_KEY_ARN', 'BRIDGE_API_URL', 'BRIDGE_CREDENTIALS_SECRET_ID', 'PASSWORD_TTL_SECONDS', 'BRIDGE_MAX_RPS']],
     ['internal-users', ['TABLE_NAME']],
   ] as const)('%s gets exactly the settings its handler reads', (service, names) => {
     const variables = fn(service)[1].Properties.Environment.Variables;
@@ -505,8 +506,12 @@ describe('IAM', () => {
         'sqs:SendMessage',
       ].sort(),
     );
-    const dlqSend = statementsOf('session-worker').find((s) => actionsOf(s).includes('sqs:SendMessage'))!;
-    expect(dlqSend.Resource).toEqual({ 'Fn::GetAtt': [dlqId(), 'Arn'] });
+    // The DLQ (dead letters with a reason) and its own queue (delayed copies of rate-limited events), nothing else.
+    const sends = statementsOf('session-worker').filter((s) => actionsOf(s).includes('sqs:SendMessage'));
+    expect(sends.map((s) => s.Resource)).toEqual(
+      expect.arrayContaining([{ 'Fn::GetAtt': [dlqId(), 'Arn'] }, { 'Fn::GetAtt': [queueId(), 'Arn'] }]),
+    );
+    expect(sends).toHaveLength(2);
   });
 
   it('lets the worker encrypt with the password key, never decrypt, and only with the owner context', () => {
