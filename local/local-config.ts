@@ -1,4 +1,4 @@
-import { integer, list, optional, readMaxAgeSeconds } from '../shared/config';
+import { integer, list, optional, readBridgeMaxRps, readMaxAgeSeconds } from '../shared/config';
 import { PASSWORD_MAX_TTL_SECONDS } from '../shared/domain/limits';
 
 type Env = Record<string, string | undefined>;
@@ -15,6 +15,8 @@ export interface LocalConfig {
   readonly adminToken: string;
   readonly passwordTtlSeconds: number;
   readonly webhookMaxAgeSeconds: number;
+  /** BRIDGE_MAX_RPS: the simulator's rate limit and the handlers' pacing; undefined = neither. */
+  readonly bridgeMaxRps: number | undefined;
 }
 
 export function readLocalConfig(env: Env = process.env): LocalConfig {
@@ -30,6 +32,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     adminToken: optional(env, 'LOCAL_ADMIN_TOKEN', 'local-admin-token'),
     passwordTtlSeconds: integer(env, 'PASSWORD_TTL_SECONDS', PASSWORD_MAX_TTL_SECONDS, 1, PASSWORD_MAX_TTL_SECONDS),
     webhookMaxAgeSeconds: readMaxAgeSeconds(env),
+    bridgeMaxRps: readBridgeMaxRps(env),
   };
 }
 

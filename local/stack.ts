@@ -17,6 +17,10 @@ import { createWebhookHandler } from '../functions/bridge-webhook/app';
 import { createInternalUsersHandler } from '../functions/internal-users/app';
 import { createRevealHandler } from '../functions/reveal-api/app';
 import { createWorkerHandler } from '../functions/session-worker/app';
+import { DynamoRequestLineStore } from '../shared/adapters/dynamo-request-line';
+import { pacedFetch } from '../shared/adapters/paced-fetch';
+import { BridgePacer, type BridgeCallLane } from '../shared/domain/bridge-pacing';
+import type { RequestLineStore } from '../shared/ports/request-line';
 import { BridgeSimulator } from './bridge-simulator';
 import { startLocalDynamo, type LocalDynamo } from './dynamo';
 import { lambdaContext, route, secretEquals, toApiGatewayEvent, writeError, writeResponse, type LocalRoute } from './http-gateway';
@@ -43,6 +47,10 @@ export interface LocalStackOptions {
   readonly metrics?: MetricsSink;
   /** Wraps the worker's and reveal API's adapters, e.g. to inject faults (chaos runs). */
   readonly decorate?: AdapterDecorator;
+  /** Where the Bridge request lines live when BRIDGE_MAX_RPS is set. @default the table on dynalite */
+  readonly requestLines?: RequestLineStore;
+  /** The simulator's bucket size when BRIDGE_MAX_RPS is set. @default a fifth of a second's requests, at least 2 */
+  readonly bridgeBurst?: number;
 }
 
 /** Receives each adapter by role and returns what the handlers should use instead. */
@@ -85,17 +93,28 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clientId: config.bridgeClientId,
       clientSecret: config.bridgeClientSecret,
       knownUsers: DEMO_USERS.map((user) => user.bridgeUserUuid),
+      ...(config.bridgeMaxRps === undefined
+        ? {}
+        : { rateLimit: { requestsPerSecond: config.bridgeMaxRps, burst: options.bridgeBurst ?? Math.max(2, Math.ceil(config.bridgeMaxRps / 5)) } }),
     });
     bridgeApiUrl = await bridge.start();
   }
   const credentials = { bridgeCredentials: async () => ({ clientId: config.bridgeClientId, clientSecret: config.bridgeClientSecret }) };
-  const bridgeClient = new FetchBridgeClient({
-    baseUrl: bridgeApiUrl,
-    ...(config.bridgeSessionsPath ? { sessionsPath: config.bridgeSessionsPath } : {}),
-    credentials,
-    onAttempt: recordBridgeAttempt(metrics),
-    ...(options.bridgeRetry ? { retry: options.bridgeRetry } : {}),
-  });
+  // With BRIDGE_MAX_RPS, the worker and the reveal API keep the rate together, as deployed.
+  const pacer =
+    config.bridgeMaxRps === undefined
+      ? undefined
+      : new BridgePacer(options.requestLines ?? new DynamoRequestLineStore(db, dynamo.tableName), config.bridgeMaxRps, systemClock);
+  const bridgeClientFor = (lane: BridgeCallLane, maxWaitMs: number) =>
+    new FetchBridgeClient({
+      baseUrl: bridgeApiUrl,
+      ...(config.bridgeSessionsPath ? { sessionsPath: config.bridgeSessionsPath } : {}),
+      credentials,
+      onAttempt: recordBridgeAttempt(metrics),
+      ...(options.bridgeRetry ? { retry: options.bridgeRetry } : {}),
+      ...(pacer ? { fetch: pacedFetch({ pacer, lane, maxWaitMs }) } : {}),
+    });
+  const bridgeClient = bridgeClientFor('background', 10_000);
   const handlerStore = decorate('store', store);
   const handlerUsers = decorate('users', users);
   const issueDeps = {
@@ -131,7 +150,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     logger,
     metrics,
   });
-  const reveal = createRevealHandler({ ...issueDeps, users: handlerUsers, logger, metrics });
+  const reveal = createRevealHandler({ ...issueDeps, bridge: bridgeClientFor('person', 3000), users: handlerUsers, logger, metrics });
   const internalUsers = createInternalUsersHandler({ users, store, logger });
   queue.start((event) => worker(event, lambdaContext('session-worker', WORKER_TIMEOUT_MS)));
 
