@@ -52,7 +52,8 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
   readonly visibilityTimeoutMs: number;
   readonly maxReceiveCount: number;
   private readonly maxConcurrentBatches: number;
-  private messages: StoredMessage[] = [];
+  /** In send order (a Map keeps insertion order): O(1) removal, so a burst of 20,000 stays cheap. */
+  private readonly messages = new Map<string, StoredMessage>();
   private consumer: BatchConsumer | undefined;
   private running = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -76,8 +77,9 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
   /** Raw send, as `ops redrive` or a test would. */
   send(body: string, correlationId: string, options: { delaySeconds?: number; capacityWaits?: number } = {}): void {
     const now = Date.now();
-    this.messages.push({
-      messageId: randomUUID(),
+    const messageId = randomUUID();
+    this.messages.set(messageId, {
+      messageId,
       body,
       correlationId,
       sentAt: now,
@@ -99,7 +101,7 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
 
   /** ChangeMessageVisibility on a received message: it is seen again `delaySeconds` from now. */
   async defer(record: SQSRecord, delaySeconds: number): Promise<void> {
-    const message = this.messages.find((candidate) => candidate.messageId === record.messageId);
+    const message = this.messages.get(record.messageId);
     if (message) message.visibleAt = Date.now() + delaySeconds * 1000;
   }
 
@@ -109,17 +111,19 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
 
   /** Messages not yet deleted, in flight or not. */
   get depth(): number {
-    return this.messages.length;
+    return this.messages.size;
   }
 
   /** Messages received and not visible yet: being processed, or failed and waiting out their visibility timeout. */
   get inFlight(): number {
     const now = Date.now();
-    return this.messages.filter((message) => message.inFlight || (message.receiveCount > 0 && message.visibleAt > now)).length;
+    return [...this.messages.values()].filter((message) => message.inFlight || (message.receiveCount > 0 && message.visibleAt > now)).length;
   }
 
   oldestSentAt(): number | undefined {
-    return this.messages.length === 0 ? undefined : Math.min(...this.messages.map((message) => message.sentAt));
+    let oldest: number | undefined;
+    for (const message of this.messages.values()) oldest = oldest === undefined ? message.sentAt : Math.min(oldest, message.sentAt);
+    return oldest;
   }
 
   start(consumer: BatchConsumer): void {
@@ -136,8 +140,8 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
   /** Resolves once nothing is queued or being processed. */
   async drained(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.messages.length > 0 || this.running > 0) {
-      if (Date.now() > deadline) throw new Error(`Queue not drained after ${timeoutMs} ms (${this.messages.length} left).`);
+    while (this.messages.size > 0 || this.running > 0) {
+      if (Date.now() > deadline) throw new Error(`Queue not drained after ${timeoutMs} ms (${this.messages.size} left).`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -163,15 +167,18 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
       });
       this.deliveries.add(work);
     }
-    // In-flight messages wait for their batch, which schedules a pump when it settles.
-    const next = Math.min(...this.messages.filter((message) => !message.inFlight).map((message) => message.visibleAt));
+    // In-flight messages wait for their batch, which schedules a pump when it settles; so does a
+    // full house of batches (no polling while every slot is busy).
+    if (this.running >= this.maxConcurrentBatches) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const message of this.messages.values()) if (!message.inFlight && message.visibleAt < next) next = message.visibleAt;
     if (Number.isFinite(next)) this.schedule(Math.max(1, next - Date.now()));
   }
 
   private receive(): StoredMessage[] {
     const now = Date.now();
     const batch: StoredMessage[] = [];
-    for (const message of [...this.messages]) {
+    for (const message of this.messages.values()) {
       if (batch.length >= this.batchSize) break;
       if (message.inFlight || message.visibleAt > now) continue;
       if (message.receiveCount >= this.maxReceiveCount) {
@@ -208,7 +215,7 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
   }
 
   private remove(messageId: string): void {
-    this.messages = this.messages.filter((message) => message.messageId !== messageId);
+    this.messages.delete(messageId);
   }
 }
 
