@@ -9,7 +9,7 @@ export interface TableSnapshot {
   readonly text: string;
 }
 
-/** Reads the whole single table (guidance records, sessions, profiles, idempotency records). */
+/** Reads the whole single table (guidance records, sessions, profiles, request lines). */
 export async function snapshotTable(stack: LocalStack): Promise<TableSnapshot> {
   const guidance: StoredRow[] = [];
   const sessions: StoredRow[] = [];

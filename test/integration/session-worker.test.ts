@@ -345,7 +345,7 @@ describe('a worker that dies between claiming and publishing the notification', 
     const started = Date.now();
     void invoke(1); // claims, then hangs in publish until "Lambda" gives up on it
     await waitFor(() => publishes === 1, 20_000);
-    // Past its 300 ms timeout: its idempotency lock has expired, as Lambda would have stopped it.
+    // Past its 300 ms timeout, as Lambda would have stopped it; its claim's lease still holds (the manual clock).
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 400 - Date.now())));
     const beforeLeaseLapsed = await invoke(2);
     world.clock.advance(300 + 2_000 + 1); // the first invocation's lease: its remaining time plus the margin
