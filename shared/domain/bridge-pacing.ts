@@ -13,11 +13,19 @@ const IDLE_TOLERANCE_MS = 10;
 const MAX_TICKET_ROUNDS = 5;
 const MAX_MOVE_ROUNDS = 3;
 
+/**
+ * Share of the rate the worker leaves unused as headroom: calls leave on timers, and a busy host
+ * fires a few late timers together, so a worker paced at the full rate would meet Bridge's own
+ * limit (and its 429 pauses) in those clumps.
+ */
+export const WORKER_HEADROOM = 0.05;
+
 /** How a rate splits between the lanes: people first, through a reserved share the worker never uses. */
 export function laneRates(requestsPerSecond: number): Record<BridgeCallLane, number> {
   if (!(requestsPerSecond >= 2)) throw new RangeError(`Bridge pacing needs at least 2 requests/s, got ${requestsPerSecond}.`);
   const person = Math.max(1, Math.round(requestsPerSecond * PERSON_SHARE));
-  return { person, background: requestsPerSecond - person };
+  const headroom = Math.round(requestsPerSecond * WORKER_HEADROOM);
+  return { person, background: Math.max(1, requestsPerSecond - person - headroom) };
 }
 
 /**
