@@ -22,7 +22,7 @@
  * | `notificationHttpsUrl`        | unset                                                | `https://` endpoint subscribed to the topic |
  * | `notificationQueueArn`        | unset                                                | SQS queue ARN subscribed to the topic with raw message delivery |
  * | `natGateways`                 | `1` (dev), `2` (prod)                                | 0 to 3: NAT gateways, each with a fixed Elastic IP, for the functions that call Bridge (worker, reveal API); register the `BridgeEgressIps` output at Bridge. 0: no VPC, Lambda's changing addresses, only if Bridge does not restrict your client by IP |
- * | `bridgeMaxRequestsPerSecond`  | `10`                                                 | 2 to 10000: Bridge requests per second all functions together keep (worker and reveal API, paced through the table; 5 % of it, at least 1, is kept for people waiting on a renewal or rotation) |
+ * | `bridgeMaxRequestsPerSecond`  | `10`                                                 | 2 to 10000: Bridge requests per second all functions together keep (worker and reveal API, paced through the table; 5 % of it, at least 1, is kept for people waiting on a renewal or rotation; the worker leaves another 5 % as headroom) |
  * | `alarmEmail`                  | unset                                                | e-mail address subscribed to the alarm topic (every alarm's ALARM and OK notifications); confirm the subscription from the e-mail AWS sends. Subscribe a pager to the `AlarmTopicArn` output the same way |
  *
  * Any other key of your own (not a CDK feature flag `@aws-cdk/…`, nor a `prefix:key` the CLI adds) stops
