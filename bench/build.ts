@@ -66,6 +66,7 @@ export function bundleTargets(): BundleTarget[] {
     ['reference-with-zod-schemas', 'reference + zod/mini schemas (guidance-event)'],
     ['reference-with-secrets-client', 'reference + SecretsManagerClient'],
     ['reference-with-secrets-source', 'reference + SecretsManagerClient + Powertools parameters (SecretsManagerSource)'],
+    ['peer-webhook-clients', "peer of the webhook: its two AWS clients (SQS + Secrets Manager) with the webhook's client options, nothing else"],
   ];
   const withoutMetrics = { filter: /[/\\]shared[/\\]observability$/, replacement: variant('swaps/observability-without-metrics.ts') };
   const extensionSecrets = [

@@ -151,8 +151,9 @@ export function renderMarkdown(results: Results): string {
       lines.push(importRow(result));
     }
     const webhook = byId.get('bridge-webhook');
-    if (webhook) {
-      lines.push('', `The webhook's budget is 1.10; it measures ${ratio(webhook.ratio.median)}.`);
+    const peer = byId.get('peer-webhook-clients');
+    if (webhook && peer) {
+      lines.push('', `The webhook's budget is 1.15 of its peer (the same two AWS clients); it measures ${ratio(webhook.ratio.median / peer.ratio.median)}.`);
     }
     lines.push('');
   }

@@ -17,6 +17,7 @@ import { parseCorsOrigins } from '../shared/http/cors';
 import { DEFAULT_BRIDGE_SESSION_HOSTS } from '../shared/adapters/bridge-session-answer';
 import { isBareHost } from '../shared/config';
 import { DEFAULT_USER_REQUESTS_PER_MINUTE, DEFAULT_USER_SESSIONS_PER_HOUR, type UserLimits } from '../shared/domain/user-limits';
+import { DEFAULT_BRIDGE_MAX_RPS, MAX_BRIDGE_MAX_RPS, MIN_BRIDGE_MAX_RPS } from '../shared/domain/limits';
 
 export type Stage = 'dev' | 'prod';
 
@@ -70,6 +71,8 @@ export interface RelayConfig {
   readonly bridgeSessionHosts: readonly string[];
   readonly userLimits: UserLimits;
   readonly revealRouteThrottle: { readonly rateLimit: number; readonly burstLimit: number };
+  /** The fleet-wide Bridge request rate (BRIDGE_MAX_RPS of the worker and the reveal API). */
+  readonly bridgeMaxRequestsPerSecond: number;
 }
 
 /** A context value the stack cannot be built with; the message names the key. */
@@ -130,6 +133,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
       rateLimit: readInteger('revealRouteRateLimit', get('revealRouteRateLimit'), DEFAULT_REVEAL_ROUTE_THROTTLE.rateLimit, 1, 10_000),
       burstLimit: readInteger('revealRouteBurstLimit', get('revealRouteBurstLimit'), DEFAULT_REVEAL_ROUTE_THROTTLE.burstLimit, 1, 10_000),
     },
+    bridgeMaxRequestsPerSecond: readInteger('bridgeMaxRequestsPerSecond', get('bridgeMaxRequestsPerSecond'), DEFAULT_BRIDGE_MAX_RPS, MIN_BRIDGE_MAX_RPS, MAX_BRIDGE_MAX_RPS),
   };
 }
 
@@ -178,6 +182,7 @@ export const CONTEXT_KEYS = [
   'userRequestsPerMinute',
   'revealRouteRateLimit',
   'revealRouteBurstLimit',
+  'bridgeMaxRequestsPerSecond',
 ] as const;
 
 // Plain keys the CDK CLI itself reads from cdk.json / cdk.context.json.

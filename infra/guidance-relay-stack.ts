@@ -151,6 +151,7 @@ export class GuidanceRelayStack extends Stack {
       logging,
       ...network,
       bridgeSessionHosts: config.bridgeSessionHosts,
+      bridgeMaxRequestsPerSecond: config.bridgeMaxRequestsPerSecond,
     });
 
     let jwt = config.jwt;
@@ -177,6 +178,7 @@ export class GuidanceRelayStack extends Stack {
       bridgeSessionHosts: config.bridgeSessionHosts,
       userLimits: config.userLimits,
       passwordRouteThrottle: config.revealRouteThrottle,
+      bridgeMaxRequestsPerSecond: config.bridgeMaxRequestsPerSecond,
     });
     this.internalUsers = new InternalUsers(this, 'InternalUsers', { api: this.api, table, sessionTable, dataKey, logging });
     const internalAccess = new InternalApiAccess(this, 'InternalApiAccess', {

@@ -14,6 +14,14 @@ export interface BridgeSimulatorOptions {
   readonly clientSecret: string;
   readonly knownUsers?: Iterable<string>;
   readonly latencyMs?: number;
+  /** Bridge's own rate limit: a token bucket; above it, `429` with `Retry-After`. @default none */
+  readonly rateLimit?: SimulatedRateLimit;
+}
+
+export interface SimulatedRateLimit {
+  readonly requestsPerSecond: number;
+  /** Requests the bucket holds: how many may arrive at once after a quiet spell. */
+  readonly burst: number;
 }
 
 export interface CreatedSession {
@@ -39,12 +47,28 @@ export class BridgeSimulator {
   failureRate = 0;
   randomFaults: SimulatedFault[] = [{ kind: 'status', status: 503 }];
   requestCount = 0;
+  /** Arrival time (epoch ms) of every request, for the peak rate. */
+  readonly arrivals: number[] = [];
+  /** Requests refused by the rate limit. */
+  throttledCount = 0;
+  private readonly bucket: TokenBucket | undefined;
   private server: Server | undefined;
   private url = '';
 
   constructor(private readonly options: BridgeSimulatorOptions) {
     this.knownUsers = new Set([...(options.knownUsers ?? [])].map((uuid) => uuid.toLowerCase()));
     this.latencyMs = options.latencyMs ?? 0;
+    if (options.rateLimit) this.bucket = new TokenBucket(options.rateLimit);
+  }
+
+  /** The most requests that arrived within any one second (a sliding window). */
+  peakRequestsPerSecond(): number {
+    let peak = 0;
+    for (let start = 0, end = 0; end < this.arrivals.length; end += 1) {
+      while ((this.arrivals[end] ?? 0) - (this.arrivals[start] ?? 0) >= 1000) start += 1;
+      peak = Math.max(peak, end - start + 1);
+    }
+    return peak;
   }
 
   get baseUrl(): string {
@@ -67,6 +91,12 @@ export class BridgeSimulator {
   private async handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const body = await readBody(request);
     this.requestCount += 1;
+    this.arrivals.push(Date.now());
+    const waitSeconds = this.bucket?.take(Date.now());
+    if (waitSeconds !== undefined) {
+      this.throttledCount += 1;
+      return send(response, 429, { errors: [{ code: 'rate_limited', message: 'Too many requests' }] }, { 'retry-after': String(waitSeconds) });
+    }
     const fault = this.scriptedFaults.shift() ?? this.randomFault();
     if (this.latencyMs > 0) await delay(this.latencyMs);
     if (fault?.kind === 'reset') return void request.socket.destroy();
@@ -83,7 +113,7 @@ export class BridgeSimulator {
       return send(response, 404, { errors: [{ code: 'not_found' }] });
     }
     if (request.headers['client-id'] !== this.options.clientId || request.headers['client-secret'] !== this.options.clientSecret) {
-      return send(response, 401, { errors: [{ code: 'invalid_client' }] });
+      return send(response, 401, { errors: [{ code: 'invalid_client', message: 'Invalid client credentials' }] });
     }
     if (request.headers['bridge-version'] !== BRIDGE_VERSION) return send(response, 400, { errors: [{ code: 'invalid_version' }] });
     let payload: Record<string, unknown>;
@@ -97,7 +127,7 @@ export class BridgeSimulator {
     if (!/^[A-Z]{2}$/.test(String(payload.country_code ?? '')) || !/^\d{9}$/.test(company) || this.rejectedCompanies.has(company)) {
       return send(response, 400, { errors: [{ code: 'invalid_request' }] });
     }
-    if (!this.knownUsers.has(user)) return send(response, 401, { errors: [{ code: 'user.not_found' }] });
+    if (!this.knownUsers.has(user)) return send(response, 401, { errors: [{ code: 'user.not_found', message: 'User not found' }] });
     const id = randomUUID();
     this.sessions.push({ id, userUuid: user, company, at: Date.now() });
     return send(response, 200, {
@@ -110,6 +140,27 @@ export class BridgeSimulator {
   private randomFault(): SimulatedFault | undefined {
     if (this.failureRate <= 0 || Math.random() >= this.failureRate || this.randomFaults.length === 0) return undefined;
     return this.randomFaults[Math.floor(Math.random() * this.randomFaults.length)];
+  }
+}
+
+/** Refills continuously at `requestsPerSecond`, holds at most `burst`; a request takes one token. */
+class TokenBucket {
+  private tokens: number;
+  private updatedAt = Date.now();
+
+  constructor(private readonly limit: SimulatedRateLimit) {
+    this.tokens = limit.burst;
+  }
+
+  /** Undefined when the request may pass; else the whole seconds to wait (Retry-After). */
+  take(nowMs: number): number | undefined {
+    this.tokens = Math.min(this.limit.burst, this.tokens + ((nowMs - this.updatedAt) / 1000) * this.limit.requestsPerSecond);
+    this.updatedAt = nowMs;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      return undefined;
+    }
+    return Math.max(1, Math.ceil((1 - this.tokens) / this.limit.requestsPerSecond));
   }
 }
 

@@ -3,7 +3,7 @@ import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import { AppError } from '../shared/domain/errors';
 import type { DeadLetterSink } from '../shared/ports/dead-letters';
 import type { EventQueue, QueuedMessage } from '../shared/ports/event-queue';
-import type { MessageDeferrer } from '../shared/ports/message-deferrer';
+import { CAPACITY_WAITS_ATTRIBUTE, type CapacityWaits, type MessageDeferrer, type MessageRequeuer } from '../shared/ports/message-deferrer';
 import { CORRELATION_ID_ATTRIBUTE } from '../shared/adapters/sqs-event-queue';
 import { LocalDeadLetterQueue, type DeadLetter } from './local-dead-letter-queue';
 
@@ -23,6 +23,8 @@ interface StoredMessage {
   readonly sentAt: number;
   receiveCount: number;
   visibleAt: number;
+  /** How often it already waited for Bridge's capacity (a requeued copy's history). */
+  readonly capacityWaits: number;
   /** Its batch still runs: not redelivered before the batch settles (see `receive`). */
   inFlight: boolean;
 }
@@ -37,7 +39,7 @@ export type BatchConsumer = (event: SQSEvent) => Promise<SQSBatchResponse | void
  * before any of its messages can be seen again. The laptop keeps short timeouts for quick
  * retries, so it keeps that rule explicitly: a message is never redelivered while its batch runs.
  */
-export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferrer {
+export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferrer, MessageRequeuer {
   /** The dead-letter queue, with SQS's visibility semantics (what `npm run ops` works on). */
   readonly deadLetterQueue = new LocalDeadLetterQueue();
   /** Fault injection: the next N sends fail as if SQS were unreachable. */
@@ -46,7 +48,8 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
   readonly visibilityTimeoutMs: number;
   readonly maxReceiveCount: number;
   private readonly maxConcurrentBatches: number;
-  private messages: StoredMessage[] = [];
+  /** In send order (a Map keeps insertion order): O(1) removal, so a burst of 20,000 stays cheap. */
+  private readonly messages = new Map<string, StoredMessage>();
   private consumer: BatchConsumer | undefined;
   private running = 0;
   private timer: NodeJS.Timeout | undefined;
@@ -68,14 +71,33 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
   }
 
   /** Raw send, as `ops redrive` or a test would. */
-  send(body: string, correlationId: string): void {
-    this.messages.push({ messageId: randomUUID(), body, correlationId, sentAt: Date.now(), receiveCount: 0, visibleAt: 0, inFlight: false });
+  send(body: string, correlationId: string, options: { delaySeconds?: number; capacityWaits?: number } = {}): void {
+    const now = Date.now();
+    const messageId = randomUUID();
+    this.messages.set(messageId, {
+      messageId,
+      body,
+      correlationId,
+      sentAt: now,
+      receiveCount: 0,
+      visibleAt: now + (options.delaySeconds ?? 0) * 1000,
+      inFlight: false,
+      capacityWaits: options.capacityWaits ?? 0,
+    });
     this.schedule(0);
+  }
+
+  /** SendMessage with DelaySeconds: a fresh copy (receive count 0) of a received message. */
+  async requeue(record: SQSRecord, delaySeconds: number, history: CapacityWaits): Promise<void> {
+    this.send(record.body, record.messageAttributes?.[CORRELATION_ID_ATTRIBUTE]?.stringValue ?? record.messageId, {
+      delaySeconds,
+      capacityWaits: history.waits,
+    });
   }
 
   /** ChangeMessageVisibility on a received message: it is seen again `delaySeconds` from now. */
   async defer(record: SQSRecord, delaySeconds: number): Promise<void> {
-    const message = this.messages.find((candidate) => candidate.messageId === record.messageId);
+    const message = this.messages.get(record.messageId);
     if (message) message.visibleAt = Date.now() + delaySeconds * 1000;
   }
 
@@ -90,17 +112,19 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
 
   /** Messages not yet deleted, in flight or not. */
   get depth(): number {
-    return this.messages.length;
+    return this.messages.size;
   }
 
   /** Messages received and not visible yet: being processed, or failed and waiting out their visibility timeout. */
   get inFlight(): number {
     const now = Date.now();
-    return this.messages.filter((message) => message.inFlight || (message.receiveCount > 0 && message.visibleAt > now)).length;
+    return [...this.messages.values()].filter((message) => message.inFlight || (message.receiveCount > 0 && message.visibleAt > now)).length;
   }
 
   oldestSentAt(): number | undefined {
-    return this.messages.length === 0 ? undefined : Math.min(...this.messages.map((message) => message.sentAt));
+    let oldest: number | undefined;
+    for (const message of this.messages.values()) oldest = oldest === undefined ? message.sentAt : Math.min(oldest, message.sentAt);
+    return oldest;
   }
 
   start(consumer: BatchConsumer): void {
@@ -117,8 +141,8 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
   /** Resolves once nothing is queued or being processed. */
   async drained(timeoutMs = 10_000): Promise<void> {
     const deadline = Date.now() + timeoutMs;
-    while (this.messages.length > 0 || this.running > 0) {
-      if (Date.now() > deadline) throw new Error(`Queue not drained after ${timeoutMs} ms (${this.messages.length} left).`);
+    while (this.messages.size > 0 || this.running > 0) {
+      if (Date.now() > deadline) throw new Error(`Queue not drained after ${timeoutMs} ms (${this.messages.size} left).`);
       await new Promise((resolve) => setTimeout(resolve, 5));
     }
   }
@@ -144,15 +168,18 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
       });
       this.deliveries.add(work);
     }
-    // In-flight messages wait for their batch, which schedules a pump when it settles.
-    const next = Math.min(...this.messages.filter((message) => !message.inFlight).map((message) => message.visibleAt));
+    // In-flight messages wait for their batch, which schedules a pump when it settles; so does a
+    // full house of batches (no polling while every slot is busy).
+    if (this.running >= this.maxConcurrentBatches) return;
+    let next = Number.POSITIVE_INFINITY;
+    for (const message of this.messages.values()) if (!message.inFlight && message.visibleAt < next) next = message.visibleAt;
     if (Number.isFinite(next)) this.schedule(Math.max(1, next - Date.now()));
   }
 
   private receive(): StoredMessage[] {
     const now = Date.now();
     const batch: StoredMessage[] = [];
-    for (const message of [...this.messages]) {
+    for (const message of this.messages.values()) {
       if (batch.length >= this.batchSize) break;
       if (message.inFlight || message.visibleAt > now) continue;
       if (message.receiveCount >= this.maxReceiveCount) {
@@ -183,7 +210,7 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
   }
 
   private remove(messageId: string): void {
-    this.messages = this.messages.filter((message) => message.messageId !== messageId);
+    this.messages.delete(messageId);
   }
 }
 
@@ -200,6 +227,9 @@ function toRecord(message: StoredMessage): SQSRecord {
     },
     messageAttributes: {
       [CORRELATION_ID_ATTRIBUTE]: { dataType: 'String', stringValue: message.correlationId, stringListValues: [], binaryListValues: [] },
+      ...(message.capacityWaits > 0
+        ? { [CAPACITY_WAITS_ATTRIBUTE]: { dataType: 'Number', stringValue: String(message.capacityWaits), stringListValues: [], binaryListValues: [] } }
+        : {}),
     },
     md5OfBody: createHash('md5').update(message.body).digest('hex'),
     eventSource: 'aws:sqs',

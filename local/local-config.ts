@@ -1,4 +1,4 @@
-import { ConfigError, integer, list, optional, readMaxAgeSeconds, readUserLimits } from '../shared/config';
+import { ConfigError, integer, list, optional, readBridgeMaxRps, readMaxAgeSeconds, readUserLimits } from '../shared/config';
 import type { UserLimits } from '../shared/domain/user-limits';
 import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_LOCAL_TTL_SECONDS } from '../shared/domain/limits';
 import { DEFAULT_BRIDGE_SESSION_HOSTS } from '../shared/adapters/bridge-session-answer';
@@ -24,6 +24,8 @@ export interface LocalConfig {
   readonly corsAllowedOrigins: readonly string[];
   /** `USER_SESSIONS_PER_HOUR`, `USER_REQUESTS_PER_MINUTE`: the deployed defaults unless set. */
   readonly userLimits: UserLimits;
+  /** BRIDGE_MAX_RPS: the simulator's rate limit and the handlers' pacing; undefined = neither. */
+  readonly bridgeMaxRps: number | undefined;
 }
 
 export function readLocalConfig(env: Env = process.env): LocalConfig {
@@ -43,6 +45,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     // A laptop's web app usually runs on a dev server: http://localhost:<port> is accepted here.
     corsAllowedOrigins: parseCorsOrigins(env.CORS_ALLOWED_ORIGINS, 'allow-loopback', (message) => new ConfigError(`Environment variable CORS_ALLOWED_ORIGINS: ${message}`)),
     userLimits: readUserLimits(env),
+    bridgeMaxRps: readBridgeMaxRps(env),
   };
 }
 

@@ -7,7 +7,6 @@ import { DynamoUserDirectory } from '../shared/adapters/dynamo-user-directory';
 import { DynamoRateLimiter } from '../shared/adapters/dynamo-rate-limiter';
 import { FetchBridgeClient } from '../shared/adapters/fetch-bridge-client';
 import { httpsOrigins } from '../shared/adapters/bridge-session-answer';
-import { idempotencyStore } from '../shared/adapters/idempotency-store';
 import { LocalAesGcmCipher } from '../shared/adapters/local-aes-cipher';
 import { documentClient } from '../shared/aws/clients';
 import { registerUser } from '../shared/domain/manage-users';
@@ -22,6 +21,10 @@ import { createWebhookHandler } from '../functions/bridge-webhook/app';
 import { createInternalUsersHandler } from '../functions/internal-users/app';
 import { createRevealHandler } from '../functions/reveal-api/app';
 import { createWorkerHandler } from '../functions/session-worker/app';
+import { DynamoRequestLineStore } from '../shared/adapters/dynamo-request-line';
+import { pacedFetch } from '../shared/adapters/paced-fetch';
+import { BridgePacer, type BridgeCallLane } from '../shared/domain/bridge-pacing';
+import type { RequestLineStore } from '../shared/ports/request-line';
 import { BridgeSimulator } from './bridge-simulator';
 import { startLocalDynamo, type LocalDynamo } from './dynamo';
 import { lambdaContext, route, secretEquals, toApiGatewayEvent, writeError, writeResponse, type LocalRoute } from './http-gateway';
@@ -57,6 +60,10 @@ export interface LocalStackOptions {
   readonly decorate?: AdapterDecorator;
   /** How often the session sweeper runs. @default LOCAL_SWEEP_INTERVAL_MS (a minute, as deployed) */
   readonly sweepIntervalMs?: number;
+  /** Where the Bridge request lines live when BRIDGE_MAX_RPS is set. @default the table on dynalite */
+  readonly requestLines?: RequestLineStore;
+  /** The simulator's bucket size when BRIDGE_MAX_RPS is set. @default a fifth of a second's requests, at least 2 */
+  readonly bridgeBurst?: number;
 }
 
 /** Receives each adapter by role and returns what the handlers should use instead. */
@@ -99,19 +106,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       clientId: config.bridgeClientId,
       clientSecret: config.bridgeClientSecret,
       knownUsers: DEMO_USERS.map((user) => user.bridgeUserUuid),
+      ...(config.bridgeMaxRps === undefined
+        ? {}
+        : { rateLimit: { requestsPerSecond: config.bridgeMaxRps, burst: options.bridgeBurst ?? Math.max(2, Math.ceil(config.bridgeMaxRps / 5)) } }),
     });
     bridgeApiUrl = await bridge.start();
   }
   const credentials = { bridgeCredentials: async () => ({ clientId: config.bridgeClientId, clientSecret: config.bridgeClientSecret }) };
-  const bridgeClient = new FetchBridgeClient({
-    baseUrl: bridgeApiUrl,
-    ...(config.bridgeSessionsPath ? { sessionsPath: config.bridgeSessionsPath } : {}),
-    credentials,
-    // The simulator's links are plain http on its own origin; any other Bridge gets the https hosts.
-    sessionOrigins: bridge ? [new URL(bridge.baseUrl).origin] : httpsOrigins(config.bridgeSessionHosts),
-    onAttempt: recordBridgeAttempt(metrics),
-    ...(options.bridgeRetry ? { retry: options.bridgeRetry } : {}),
-  });
+  // With BRIDGE_MAX_RPS, the worker and the reveal API keep the rate together, as deployed.
+  const pacer =
+    config.bridgeMaxRps === undefined
+      ? undefined
+      : new BridgePacer(options.requestLines ?? new DynamoRequestLineStore(db, dynamo.tableName), config.bridgeMaxRps, systemClock);
+  const bridgeClientFor = (lane: BridgeCallLane, maxWaitMs: number) =>
+    new FetchBridgeClient({
+      baseUrl: bridgeApiUrl,
+      ...(config.bridgeSessionsPath ? { sessionsPath: config.bridgeSessionsPath } : {}),
+      credentials,
+      // The simulator's links are plain http on its own origin; any other Bridge gets the https hosts.
+      sessionOrigins: bridge ? [new URL(bridge.baseUrl).origin] : httpsOrigins(config.bridgeSessionHosts),
+      onAttempt: recordBridgeAttempt(metrics),
+      ...(options.bridgeRetry ? { retry: options.bridgeRetry } : {}),
+      ...(pacer ? { fetch: pacedFetch({ pacer, lane, maxWaitMs }) } : {}),
+    });
+  const bridgeClient = bridgeClientFor('background', 10_000);
   const handlerStore = decorate('store', store);
   const handlerUsers = decorate('users', users);
   const issueDeps = {
@@ -143,13 +161,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     deadLetters: queue,
     deferrer: queue,
     queueVisibilityTimeoutSeconds: queue.visibilityTimeoutMs / 1000,
-    idempotencyStore: idempotencyStore(dynamo.client, dynamo.tableName),
+    requeuer: queue,
     maxReceiveCount: queue.maxReceiveCount,
     logger,
     metrics,
   });
   const reveal = createRevealHandler({
     ...issueDeps,
+    bridge: bridgeClientFor('person', 3000),
     users: handlerUsers,
     userLimits: { limiter: new DynamoRateLimiter(db, dynamo.tableName), limits: config.userLimits },
     authenticate: bearerTokenCaller(new SharedSecretTokenVerifier(config.jwtSecret, { issuer: LOCAL_JWT_ISSUER, audience: LOCAL_JWT_AUDIENCE })),

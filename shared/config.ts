@@ -1,6 +1,14 @@
 import { DEFAULT_BRIDGE_SESSION_HOSTS } from './adapters/bridge-session-answer';
 import { DEFAULT_USER_REQUESTS_PER_MINUTE, DEFAULT_USER_SESSIONS_PER_HOUR, type UserLimits } from './domain/user-limits';
-import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from './domain/limits';
+import {
+  DEFAULT_BRIDGE_MAX_RPS,
+  MAX_BRIDGE_MAX_RPS,
+  MIN_BRIDGE_MAX_RPS,
+  PASSWORD_MAX_TTL_SECONDS,
+  PASSWORD_MIN_TTL_SECONDS,
+  WEBHOOK_DEFAULT_MAX_AGE_SECONDS,
+  WEBHOOK_MAX_MAX_AGE_SECONDS,
+} from './domain/limits';
 
 type Env = Record<string, string | undefined>;
 
@@ -65,12 +73,20 @@ export function readPasswordTtlSeconds(env: Env): number {
   return integer(env, 'PASSWORD_TTL_SECONDS', PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, PASSWORD_MAX_TTL_SECONDS);
 }
 
+/** BRIDGE_MAX_RPS, or undefined when unset. */
+export function readBridgeMaxRps(env: Env): number | undefined {
+  if (!env.BRIDGE_MAX_RPS?.trim()) return undefined;
+  return integer(env, 'BRIDGE_MAX_RPS', DEFAULT_BRIDGE_MAX_RPS, MIN_BRIDGE_MAX_RPS, MAX_BRIDGE_MAX_RPS);
+}
+
 export interface BridgeApiConfig {
   readonly bridgeApiUrl: string;
   readonly sessionsPath?: string;
   readonly credentialsSecretId: string;
   /** Hosts a session `url` may point to (`BRIDGE_SESSION_HOSTS`, comma-separated); https only. */
   readonly sessionHosts: readonly string[];
+  /** The fleet-wide Bridge request rate every caller keeps (BRIDGE_MAX_RPS). */
+  readonly maxRequestsPerSecond: number;
 }
 
 export function readBridgeApiConfig(env: Env): BridgeApiConfig {
@@ -80,6 +96,7 @@ export function readBridgeApiConfig(env: Env): BridgeApiConfig {
     ...(sessionsPath ? { sessionsPath } : {}),
     credentialsSecretId: required(env, 'BRIDGE_CREDENTIALS_SECRET_ID'),
     sessionHosts: readSessionHosts(env),
+    maxRequestsPerSecond: readBridgeMaxRps(env) ?? DEFAULT_BRIDGE_MAX_RPS,
   };
 }
 

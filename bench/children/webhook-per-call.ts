@@ -14,6 +14,7 @@ import { guidanceReadyBody, httpApiEvent, lambdaContext } from '../../test/fixtu
 import { alternateBatches, type BatchPlan } from '../lib/alternate';
 import { cannedHttpHandler, STATIC_CREDENTIALS } from '../lib/canned-http';
 import { childConfig, runMain } from '../lib/child';
+import { createPeerWebhook } from './webhook-peer';
 
 /**
  * Per-call CPU of the webhook handler against the floor (HMAC-SHA256 + JSON.parse of the same
@@ -25,9 +26,11 @@ import { childConfig, runMain } from '../lib/child';
  * - `breakdown`: in one process, each cumulative layer against the floor: the signature check as written,
  *   zod/mini, the event key, the whole use case (no-op queue), SqsEventQueue (stubbed send), middy and the
  *   HTTP mapping (logs off), the INFO line, the metrics data point.
+ * - `peer`: `app-sdk` against a hand-written peer doing the same work (webhook-peer.ts), its own
+ *   SQSClient over the same canned HTTP, side by side in this process: the budgeted ratio.
  * The log level comes from POWERTOOLS_LOG_LEVEL, set by the parent (`breakdown` sets its own).
  */
-export type WebhookMode = 'app' | 'app-sdk' | 'handler' | 'breakdown';
+export type WebhookMode = 'app' | 'app-sdk' | 'handler' | 'breakdown' | 'peer';
 export interface WebhookPerCallConfig extends BatchPlan {
   readonly mode: WebhookMode;
 }
@@ -53,7 +56,7 @@ async function buildHandler(mode: WebhookMode, now: number): Promise<{ handler: 
     return { handler: composed.handler as Handler, sends: () => sends };
   }
   let sqs: SQSClient;
-  if (mode === 'app-sdk') {
+  if (mode === 'app-sdk' || mode === 'peer') {
     sqs = new SQSClient({
       region: 'eu-west-1',
       credentials: STATIC_CREDENTIALS,
@@ -89,6 +92,7 @@ runMain(async () => {
   const bodyBytes = Buffer.from(body, 'utf8');
   const floor = () => createHmac('sha256', SECRET).update(bodyBytes).digest().length + (JSON.parse(body) as { timestamp: number }).timestamp;
   if (config.mode === 'breakdown') return breakdown(config, { now, event, context, floor });
+  if (config.mode === 'peer') return againstPeer(config, { now, event, context });
   const { handler, sends } = await buildHandler(config.mode, now);
 
   const first = (await handler(event, context)) as { statusCode?: number; body?: string };
@@ -100,6 +104,29 @@ runMain(async () => {
   if (sends() !== expectedSends) throw new Error(`Expected ${expectedSends} queued events, saw ${sends()}.`);
   return { ...result, bodyBytes: bodyBytes.length, logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO' };
 });
+
+/** The real handler (SDK over canned HTTP, INFO) against the hand-written peer over the same canned HTTP. */
+async function againstPeer(plan: BatchPlan, setup: { now: number; event: APIGatewayProxyEventV2; context: Context }) {
+  const { now, event, context } = setup;
+  const { handler, sends } = await buildHandler('peer', now);
+  let peerSends = 0;
+  const peerSqs = new SQSClient({
+    region: 'eu-west-1',
+    credentials: STATIC_CREDENTIALS,
+    cacheMiddleware: true,
+    requestHandler: cannedHttpHandler((request) => {
+      peerSends += 1;
+      const { MessageBody = '' } = JSON.parse(request.body) as { MessageBody?: string };
+      return { body: JSON.stringify({ MessageId: `p-${peerSends}`, MD5OfMessageBody: createHash('md5').update(MessageBody).digest('hex') }) };
+    }),
+  });
+  const peer = createPeerWebhook({ sqs: peerSqs, queueUrl: QUEUE_URL, secret: SECRET, now: () => now, maxAgeSeconds: 259_200 });
+  const [mine, theirs] = [(await handler(event, context)) as { body?: string }, await peer(event)];
+  if (mine.body !== theirs.body || sends() !== 1 || peerSends !== 1) throw new Error(`The handler and its peer disagree: ${mine.body} / ${theirs.body}.`);
+  const result = await alternateBatches(() => handler(event, context), () => peer(event), plan);
+  if (sends() !== peerSends) throw new Error(`The handler queued ${sends()} events, the peer ${peerSends}.`);
+  return { ...result, logLevel: process.env.POWERTOOLS_LOG_LEVEL ?? 'INFO' };
+}
 
 /** Each layer of the webhook, cumulatively, against the same floor in the same process. */
 async function breakdown(

@@ -4,7 +4,6 @@ import { DynamoGuidanceStore } from '../../shared/adapters/dynamo-guidance-store
 import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory';
 import { recordBridgeAttempt } from '../../shared/adapters/bridge-metrics';
 import { BRIDGE_VERSION, DEFAULT_GUIDANCE_SESSIONS_PATH, FetchBridgeClient } from '../../shared/adapters/fetch-bridge-client';
-import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { LocalAesGcmCipher } from '../../shared/adapters/local-aes-cipher';
 import { documentClient } from '../../shared/aws/clients';
 import type { UserProfile } from '../../shared/domain/user-profile';
@@ -16,7 +15,6 @@ import { startLocalDynamo } from '../../local/dynamo';
 import { lambdaContext } from '../../local/http-gateway';
 import { LocalOutbox } from '../../local/outbox';
 import { InMemoryGuidanceStore } from '../../test/fakes/in-memory-guidance-store';
-import { InMemoryIdempotencyStore } from '../../test/fakes/in-memory-idempotency-store';
 import { InMemoryUserDirectory } from '../../test/fakes/in-memory-user-directory';
 import { guidanceEvent, sqsEvent, sqsRecord } from '../../test/fixtures/sqs';
 import { startBridgeServer } from '../lib/bridge-server';
@@ -58,14 +56,13 @@ function profiles(count: number): UserProfile[] {
 
 async function storage(kind: WorkerBatchConfig['storage']) {
   if (kind === 'memory') {
-    return { users: new InMemoryUserDirectory() as UserDirectory, store: new InMemoryGuidanceStore() as GuidanceStore, idempotency: new InMemoryIdempotencyStore(), stop: async () => undefined };
+    return { users: new InMemoryUserDirectory() as UserDirectory, store: new InMemoryGuidanceStore() as GuidanceStore, stop: async () => undefined };
   }
   const dynamo = await startLocalDynamo();
   const db = documentClient(dynamo.client);
   return {
     users: new DynamoUserDirectory(db, dynamo.tableName) as UserDirectory,
     store: new DynamoGuidanceStore(db, dynamo.tableName, dynamo.sessionTableName) as GuidanceStore,
-    idempotency: idempotencyStore(dynamo.client, dynamo.tableName),
     stop: () => dynamo.stop(),
   };
 }
@@ -87,7 +84,6 @@ runMain(async () => {
     clock: systemClock,
     notifier: outbox,
     deadLetters: { deadLetter: async (_body, reason) => void deadLetters.push(reason) },
-    idempotencyStore: ports.idempotency,
     passwordTtlSeconds: 1800,
     maxReceiveCount: 5,
     logger,

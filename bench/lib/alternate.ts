@@ -28,10 +28,15 @@ export interface AlternatedResult {
  * per-round ratios, so drift of a shared machine hits both sides of every ratio alike.
  */
 export async function alternateBatches(subject: () => Promise<unknown>, floor: () => unknown, plan: BatchPlan): Promise<AlternatedResult> {
+  // A floor may be asynchronous (a peer implementation); a synchronous one is never awaited.
+  const settle = async (value: unknown) => (value instanceof Promise ? await value : value);
   let sink = 0;
-  const runFloor = () => {
+  const runFloor = async () => {
     const start = process.cpuUsage();
-    for (let call = 0; call < plan.callsPerRound; call += 1) sink += floor() ? 1 : 0;
+    for (let call = 0; call < plan.callsPerRound; call += 1) {
+      const value = floor();
+      sink += (value instanceof Promise ? await value : value) ? 1 : 0;
+    }
     return cpuMicrosSince(start) / plan.callsPerRound;
   };
   const runSubject = async () => {
@@ -41,7 +46,7 @@ export async function alternateBatches(subject: () => Promise<unknown>, floor: (
   };
 
   for (let call = 0; call < plan.warmupCalls; call += 1) {
-    sink += floor() ? 1 : 0;
+    sink += (await settle(floor())) ? 1 : 0;
     sink += (await subject()) ? 1 : 0;
   }
   const rounds: AlternatedRound[] = [];
@@ -49,11 +54,11 @@ export async function alternateBatches(subject: () => Promise<unknown>, floor: (
     let floorUs: number;
     let subjectUs: number;
     if (round % 2 === 0) {
-      floorUs = runFloor();
+      floorUs = await runFloor();
       subjectUs = await runSubject();
     } else {
       subjectUs = await runSubject();
-      floorUs = runFloor();
+      floorUs = await runFloor();
     }
     rounds.push({ floorUs, subjectUs, ratio: subjectUs / floorUs });
   }

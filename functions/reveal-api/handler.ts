@@ -4,7 +4,7 @@ import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory
 import { DynamoRateLimiter } from '../../shared/adapters/dynamo-rate-limiter';
 import { IssuerTokenVerifier } from '../../shared/adapters/jose-token-verifier';
 import { bearerTokenCaller } from '../../shared/http/request';
-import { bridgeClientFor, kmsCipherFor } from '../../shared/aws/bridge-and-kms';
+import { bridgeClientFor, kmsCipherFor, pacedFetchFor } from '../../shared/aws/bridge-and-kms';
 import { AWS_CLIENT_CONFIG } from '../../shared/aws/client-config';
 import { documentClient } from '../../shared/aws/clients';
 import { readRevealConfig } from '../../shared/config';
@@ -21,7 +21,12 @@ export const handler = createRevealHandler({
   users: new DynamoUserDirectory(db, config.tableName),
   store: new DynamoGuidanceStore(db, config.tableName, config.sessionTableName),
   // A person is waiting: fail fast enough to answer 503 well within the function's 20 s timeout.
-  bridge: bridgeClientFor(config.bridge, metricsSink, { retry: REVEAL_RETRY_POLICY, attemptTimeoutMs: 3000 }),
+  // People go first: their own reserved lane of the fleet-wide rate; a slot over 3 s away answers 503.
+  bridge: bridgeClientFor(config.bridge, metricsSink, {
+    retry: REVEAL_RETRY_POLICY,
+    attemptTimeoutMs: 3000,
+    fetch: pacedFetchFor(db, config.tableName, config.bridge, 'person', 3000),
+  }),
   cipher: kmsCipherFor(config.passwordKeyArn, metricsSink),
   clock: systemClock,
   passwordTtlSeconds: config.passwordTtlSeconds,

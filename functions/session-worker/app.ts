@@ -1,60 +1,53 @@
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
-import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
 import { queuedGuidanceEventSchema } from '../../shared/domain/guidance-event';
-import { EVENT_DEDUP_RETENTION_SECONDS } from '../../shared/domain/limits';
 import { CLAIM_LEASE_MARGIN_MS } from '../../shared/domain/notify-once';
-import { processGuidanceEvent, type AttemptOptions, type ProcessGuidanceEventDeps } from '../../shared/domain/process-guidance-event';
+import { processGuidanceEvent, type ProcessGuidanceEventDeps } from '../../shared/domain/process-guidance-event';
 import { renewSession, SESSION_RENEWAL_TYPE, sessionRenewalSchema } from '../../shared/domain/session-renewal';
 import type { QueuedMessage } from '../../shared/ports/event-queue';
 import type { DeadLetterSink } from '../../shared/ports/dead-letters';
-import type { MessageDeferrer } from '../../shared/ports/message-deferrer';
+import { capacityWaitsOf, type MessageDeferrer, type MessageRequeuer } from '../../shared/ports/message-deferrer';
 import { noMetrics, type MetricsSink } from '../../shared/ports/metrics';
 import { CORRELATION_ID_ATTRIBUTE } from '../../shared/adapters/sqs-event-queue';
+import { decideOnFailure, failureReason, type WorkerDecision } from './decision';
+
+export { failureReason } from './decision';
 
 export interface WorkerDeps extends ProcessGuidanceEventDeps {
   readonly logger: Logger;
   readonly deadLetters: DeadLetterSink;
-  readonly idempotencyStore: BasePersistenceLayer;
   /** The queue's maxReceiveCount: on the last receive a transient failure is dead-lettered with its reason. */
   readonly maxReceiveCount: number;
   readonly metrics?: MetricsSink;
   /** Honours a Retry-After longer than the queue's visibility timeout. Absent: the visibility timeout applies. */
   readonly deferrer?: MessageDeferrer;
+  /** Queues a delayed copy of a rate-limited event. Absent: a rate-limited event is retried (using a receive). */
+  readonly requeuer?: MessageRequeuer;
   /** The queue's own wait before a redelivery; a shorter Retry-After is already honoured by it. */
   readonly queueVisibilityTimeoutSeconds?: number;
   /** Jitter of a deferral (tests pin it). @default Math.random */
   readonly random?: () => number;
 }
 
-/** The longest Retry-After honoured by deferring a message; longer ones are capped (the DLQ keeps what still fails). */
-export const MAX_DEFER_SECONDS = 900;
-
 /**
- * The SQS-triggered worker. Records of a batch run concurrently (at most the batch size); each
- * is idempotent on its event key, so a Bridge redelivery, a redrive or a concurrent duplicate
- * never makes a second session or notification. Only failed records are retried.
+ * The SQS-triggered worker. Records of a batch run concurrently (at most the batch size); each is
+ * exactly-once in effect through the conditional writes on its guidance record (see
+ * processGuidanceEvent), so a Bridge redelivery, a redrive or a concurrent duplicate never makes a
+ * second session or notification. What happens to a failed record is `decideOnFailure`'s call.
  */
 export function createWorkerHandler(deps: WorkerDeps) {
-  const idempotencyConfig = new IdempotencyConfig({
-    eventKeyJmesPath: 'eventKey',
-    expiresAfterSeconds: EVENT_DEDUP_RETENTION_SECONDS,
-    throwOnNoIdempotencyKey: true,
-    // A replay of a completed event did nothing this time: report it as the duplicate it is.
-    responseHook: () => 'duplicate',
-  });
-  // The stored result is only the outcome: never a password, a URL or a session id.
-  const processOnce = makeIdempotent(
-    (message: QueuedMessage, correlationId: string, attempt: AttemptOptions) =>
-      message.type === SESSION_RENEWAL_TYPE
-        ? renewSession(message, correlationId, deps, attempt)
-        : processGuidanceEvent(message, correlationId, deps, attempt),
-    { persistenceStore: deps.idempotencyStore, config: idempotencyConfig },
-  );
   const metrics = deps.metrics ?? noMetrics;
+  const random = deps.random ?? Math.random;
+
+  const process = (message: QueuedMessage, correlationId: string, context?: Context) => {
+    // A claim holds while this invocation may still run (Lambda stops it at its timeout).
+    const attempt = context ? { leaseMs: context.getRemainingTimeInMillis() + CLAIM_LEASE_MARGIN_MS } : {};
+    return message.type === SESSION_RENEWAL_TYPE
+      ? renewSession(message, correlationId, deps, attempt)
+      : processGuidanceEvent(message, correlationId, deps, attempt);
+  };
+
   const deadLetter = async (body: string, reason: string, correlationId: string) => {
     await deps.deadLetters.deadLetter(body, reason, correlationId);
     metrics.count('GuidanceEvents', { outcome: 'dead_lettered' });
@@ -62,28 +55,60 @@ export function createWorkerHandler(deps: WorkerDeps) {
     metrics.count('DeadLetters', { reason: reason.split(':')[0] ?? reason });
   };
 
-  /**
-   * Bridge asked for a wait longer than the queue's own (its visibility timeout): make the message
-   * invisible that long, plus up to 10 % jitter so throttled events do not all return at once. Never
-   * shortens the queue's wait. Best effort.
-   */
-  const deferIfAsked = async (record: SQSRecord, error: unknown): Promise<number | undefined> => {
-    const visibility = deps.queueVisibilityTimeoutSeconds;
-    if (!deps.deferrer || visibility === undefined || !(error instanceof TransientFailure) || error.retryAfterMs === undefined) return undefined;
-    const jittered = (error.retryAfterMs / 1000) * (1 + 0.1 * (deps.random ?? Math.random)());
-    const seconds = Math.min(MAX_DEFER_SECONDS, Math.ceil(jittered));
-    if (seconds <= visibility) return undefined;
+  /** Carries out the decision; resolves when the record is done with, throws when the queue must redeliver it. */
+  const act = async (decision: WorkerDecision, record: SQSRecord, event: QueuedMessage, error: unknown, log: Logger) => {
+    const correlationId = correlationIdOf(record);
+    const receives = receiveCountOf(record);
+    const reason = failureReason(error);
+    const eventKey = event.eventKey;
+    switch (decision.action) {
+      case 'drop_duplicate':
+        log.info('Duplicate delivery dropped: the event is in progress elsewhere', { eventKey, receives });
+        metrics.count('GuidanceEvents', { outcome: 'duplicate' });
+        return;
+      case 'dead_letter':
+        await deadLetter(record.body, decision.reason, correlationId);
+        log.warn('Dead-lettered a guidance event', { eventKey, reason: decision.reason, receives });
+        return;
+      case 'wait_for_capacity': {
+        const waits = capacityWaitsOf(record) + 1;
+        try {
+          if (!deps.requeuer) throw new Error('No requeuer configured');
+          await deps.requeuer.requeue(record, decision.delaySeconds, { waits });
+        } catch (requeueError) {
+          // Could not queue the copy: fall back to a plain retry (a receive is used, nothing is lost).
+          log.warn('Could not requeue a rate-limited event; the queue retries it', { eventKey, reason: failureReason(requeueError), receives });
+          if (receives >= deps.maxReceiveCount) return act({ action: 'dead_letter', reason: `retries_exhausted:${reason}` }, record, event, error, log);
+          metrics.count('GuidanceEvents', { outcome: 'retried' });
+          throw error;
+        }
+        log.info('Waiting for Bridge capacity', { eventKey, reason, delaySeconds: decision.delaySeconds, waits });
+        metrics.count('GuidanceEvents', { outcome: 'rate_limited' });
+        return;
+      }
+      case 'retry': {
+        const deferSeconds = decision.deferSeconds === undefined ? undefined : await deferred(record, decision.deferSeconds, log);
+        log.warn('Guidance event will be retried', { eventKey, reason, receives, ...(deferSeconds ? { deferSeconds } : {}) });
+        metrics.count('GuidanceEvents', { outcome: 'retried' });
+        throw error;
+      }
+    }
+  };
+
+  /** Best effort: when the deferral fails, the visibility timeout applies. */
+  const deferred = async (record: SQSRecord, seconds: number, log: Logger): Promise<number | undefined> => {
+    if (!deps.deferrer) return undefined;
     try {
       await deps.deferrer.defer(record, seconds);
       return seconds;
     } catch (deferError) {
-      deps.logger.warn('Could not defer the message; its visibility timeout applies', { reason: failureReason(deferError) });
+      log.warn('Could not defer the message; its visibility timeout applies', { reason: failureReason(deferError) });
       return undefined;
     }
   };
 
   const handleRecord = async (record: SQSRecord, context?: Context): Promise<void> => {
-    const correlationId = record.messageAttributes?.[CORRELATION_ID_ATTRIBUTE]?.stringValue ?? record.messageId;
+    const correlationId = correlationIdOf(record);
     const log = deps.logger.createChild({ persistentKeys: { correlationId, messageId: record.messageId } });
     const event = parseQueuedEvent(record.body);
     if (!event) {
@@ -92,42 +117,34 @@ export function createWorkerHandler(deps: WorkerDeps) {
       return;
     }
     try {
-      // A notification claim holds while this invocation may still run (Lambda stops it at its timeout).
-      const attempt = context ? { leaseMs: context.getRemainingTimeInMillis() + CLAIM_LEASE_MARGIN_MS } : {};
-      const outcome = await processOnce(event, correlationId, attempt);
+      const outcome = await process(event, correlationId, context);
       log.info('Guidance event processed', { eventKey: event.eventKey, outcome });
       metrics.count('GuidanceEvents', { outcome });
     } catch (error) {
-      const receives = Number(record.attributes.ApproximateReceiveCount ?? '1');
-      const reason = failureReason(error);
-      // Another delivery of this very event holds the lock: that delivery lives (and is retried or
-      // dead-lettered) on its own, so this copy may be dropped instead of dead-lettered.
-      if (reason === 'IdempotencyAlreadyInProgressError' && receives >= deps.maxReceiveCount) {
-        log.info('Duplicate delivery dropped: the event is in progress elsewhere', { eventKey: event.eventKey, receives });
-        metrics.count('GuidanceEvents', { outcome: 'duplicate' });
-        return;
-      }
-      if (error instanceof PermanentFailure || receives >= deps.maxReceiveCount) {
-        const deadLetterReason = error instanceof PermanentFailure ? reason : `retries_exhausted:${reason}`;
-        await deadLetter(record.body, deadLetterReason, correlationId);
-        log.warn('Dead-lettered a guidance event', { eventKey: event.eventKey, reason: deadLetterReason, receives });
-        return;
-      }
-      const deferSeconds = await deferIfAsked(record, error);
-      log.warn('Guidance event will be retried', { eventKey: event.eventKey, reason, receives, ...(deferSeconds ? { deferSeconds } : {}) });
-      metrics.count('GuidanceEvents', { outcome: 'retried' });
-      throw error;
+      const decision = decideOnFailure({
+        error,
+        receiveCount: receiveCountOf(record),
+        maxReceiveCount: deps.maxReceiveCount,
+        eventAgeMs: deps.clock.now() - acceptedAt(event),
+        ...(deps.queueVisibilityTimeoutSeconds === undefined ? {} : { queueVisibilityTimeoutSeconds: deps.queueVisibilityTimeoutSeconds }),
+        jitter: random(),
+      });
+      await act(decision, record, event, error, log);
     }
   };
 
   return async (event: SQSEvent, context: Context): Promise<SQSBatchResponse> => {
-    idempotencyConfig.registerLambdaContext(context);
     // A processor per batch: it holds the batch's failures, and batches may overlap (the laptop
     // stack runs two at once; Lambda may too, with multi-concurrency).
     const processor = new BatchProcessor(EventType.SQS);
     return processPartialResponse(event, handleRecord, processor, { context, throwOnFullBatchFailure: false });
   };
 }
+
+const correlationIdOf = (record: SQSRecord) => record.messageAttributes?.[CORRELATION_ID_ATTRIBUTE]?.stringValue ?? record.messageId;
+const receiveCountOf = (record: SQSRecord) => Number(record.attributes.ApproximateReceiveCount ?? '1');
+/** When the event entered the system: its age bounds how long it may wait for capacity. */
+const acceptedAt = (message: QueuedMessage) => (message.type === SESSION_RENEWAL_TYPE ? message.requestedAt : message.receivedAt);
 
 function parseQueuedEvent(body: string): QueuedMessage | undefined {
   try {
@@ -139,11 +156,4 @@ function parseQueuedEvent(body: string): QueuedMessage | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** A short, secret-free label of why a record failed. */
-export function failureReason(error: unknown): string {
-  if (error instanceof PermanentFailure || error instanceof TransientFailure) return error.reason;
-  if (error instanceof Error) return error.name;
-  return 'unknown_error';
 }

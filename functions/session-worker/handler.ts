@@ -3,11 +3,10 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { DynamoGuidanceStore } from '../../shared/adapters/dynamo-guidance-store';
 import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory';
-import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier';
 import { SqsDeadLetters } from '../../shared/adapters/sqs-dead-letters';
-import { SqsMessageDeferrer } from '../../shared/adapters/sqs-message-deferrer';
-import { bridgeClientFor, kmsCipherFor } from '../../shared/aws/bridge-and-kms';
+import { SqsMessageDeferrer, SqsMessageRequeuer } from '../../shared/adapters/sqs-message-deferrer';
+import { bridgeClientFor, kmsCipherFor, pacedFetchFor } from '../../shared/aws/bridge-and-kms';
 import { AWS_CLIENT_CONFIG } from '../../shared/aws/client-config';
 import { documentClient } from '../../shared/aws/clients';
 import { readWorkerConfig } from '../../shared/config';
@@ -24,12 +23,13 @@ const db = documentClient(dynamo);
 export const handler = createWorkerHandler({
   users: new DynamoUserDirectory(db, config.tableName),
   store: new DynamoGuidanceStore(db, config.tableName, config.sessionTableName),
-  bridge: bridgeClientFor(config.bridge, metricsSink),
+  // Waits for a slot of the fleet-wide rate within the invocation up to 10 s; beyond, the event is requeued.
+  bridge: bridgeClientFor(config.bridge, metricsSink, { fetch: pacedFetchFor(db, config.tableName, config.bridge, 'background', 10_000) }),
   cipher: kmsCipherFor(config.passwordKeyArn, metricsSink),
   notifier: new SnsNotifier(new SNSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), config.topicArn),
   deadLetters: new SqsDeadLetters(sqs, config.deadLetterQueueUrl),
   deferrer: new SqsMessageDeferrer(sqs),
-  idempotencyStore: idempotencyStore(dynamo, config.tableName),
+  requeuer: new SqsMessageRequeuer(sqs),
   clock: systemClock,
   passwordTtlSeconds: config.passwordTtlSeconds,
   security: loggedSecurityEvents(logger, metricsSink),

@@ -83,7 +83,7 @@ export function grantPasswordKey(key: IKey, grantee: IGrantable, actions: readon
  * - profile by Bridge user: pk `USER#<bridgeUuid>`, sk `PROFILE`
  * - guidance of an app user & company: pk `APP#<appUserId>`, sk `GUIDANCE#<siren>`
  * - list all guidance of an app user: Query pk `APP#<appUserId>`
- * - idempotency records of the worker (Powertools): pk `IDEMPOTENCY#session-worker`, sk `<hash>`, with `ttl`
+ * - fleet-wide Bridge pacing tickets: pk `PACE#<lane>…`
  * Stored sessions (encrypted passwords) live in the session table below.
  */
 export function createGuidanceTable(scope: Construct, dataKey: IKey, options: StatefulOptions): Table {

@@ -9,8 +9,8 @@
  * | metric | dimensions | values | meaning |
  * | --- | --- | --- | --- |
  * | `WebhookRequests` | `service` = `bridge-webhook`, `outcome` | `accepted`, `ignored`, `stale`, `invalid_signature`, `invalid_json`, `invalid_event`, `payload_too_large`, `forbidden`, `queue_unavailable`, `service_unavailable`, `internal_error` | one per webhook request, by how it was answered; `queue_unavailable`, `service_unavailable` and `internal_error` are the 5xx answers |
- * | `GuidanceEvents` | `service` = `session-worker`, `outcome` | `notified`, `duplicate`, `superseded`, `retried`, `dead_lettered` | one per queued guidance event the worker handled, by result |
- * | `DeadLetters` | `service` = `session-worker`, `reason` | `unknown_user`, `invalid_message`, `bridge_rejected_request`, `bridge_unknown_user`, `bridge_ip_not_allowed`, `bridge_invalid_response`, `retries_exhausted` | one per event the worker moved to the dead-letter queue, by why |
+ * | `GuidanceEvents` | `service` = `session-worker`, `outcome` | `notified`, `duplicate`, `superseded`, `retried`, `rate_limited` (a delayed copy waits for Bridge capacity), `dead_lettered` | one per queued guidance event the worker handled, by result |
+ * | `DeadLetters` | `service` = `session-worker`, `reason` | `unknown_user`, `invalid_message`, `bridge_rejected_request`, `bridge_unknown_user`, `bridge_unauthorized`, `bridge_ip_not_allowed`, `bridge_invalid_response`, `retries_exhausted`, `rate_limited_too_long` | one per event the worker moved to the dead-letter queue, by why |
  * | `SessionsCreated` | `service` ∈ `session-worker`, `reveal-api` | — | one per session Bridge created (worker: on a new event; reveal API: renewal or rotation) |
  * | `BridgeCalls` | `service` ∈ `session-worker`, `reveal-api`, `status` | `2xx`, `3xx` (never followed), `400`, `401`, `403`, `408`, `429`, `5xx`, `other_4xx`, `timeout`, `network` | one per HTTP call to Bridge (each retry counts), by answer |
  * | `BridgeLatency` | `service` ∈ `session-worker`, `reveal-api` | Milliseconds | duration of every Bridge call, whatever its answer: one sample per call (its SampleCount is the call count the `bridge-errors` alarm divides by) |

@@ -30,16 +30,18 @@ export const WEBHOOK_OUTCOMES = [
 /** The webhook outcomes answered 5xx (Bridge retries them). */
 export const WEBHOOK_SERVER_ERROR_OUTCOMES = ['queue_unavailable', 'service_unavailable', 'internal_error'] as const;
 
-export const GUIDANCE_EVENT_OUTCOMES = ['notified', 'duplicate', 'superseded', 'retried', 'dead_lettered'] as const;
+export const GUIDANCE_EVENT_OUTCOMES = ['notified', 'duplicate', 'superseded', 'retried', 'rate_limited', 'dead_lettered'] as const;
 
 export const DEAD_LETTER_REASONS = [
   'unknown_user',
   'invalid_message',
   'bridge_rejected_request',
   'bridge_unknown_user',
+  'bridge_unauthorized',
   'bridge_ip_not_allowed',
   'bridge_invalid_response',
   'retries_exhausted',
+  'rate_limited_too_long',
 ] as const;
 
 /** The functions that call Bridge and KMS. */

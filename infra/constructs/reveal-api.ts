@@ -7,6 +7,7 @@ import type { IKey } from 'aws-cdk-lib/aws-kms';
 import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { JwtSettings } from '../config';
+import { DEFAULT_BRIDGE_MAX_RPS } from '../../shared/domain/limits';
 import { grantSecretValue } from './bridge-secrets';
 import { grantPasswordKey } from './data';
 import type { RelayHttpApi } from './http-api';
@@ -43,6 +44,8 @@ export interface RevealApiProps {
   readonly userLimits?: RevealUserLimits;
   /** Stage-wide throttle of the reveal and rotate routes. @default PASSWORD_ROUTE_THROTTLE */
   readonly passwordRouteThrottle?: { readonly rateLimit: number; readonly burstLimit: number };
+  /** The fleet-wide Bridge request rate (renewals and rotations use its reserved share). @default DEFAULT_BRIDGE_MAX_RPS */
+  readonly bridgeMaxRequestsPerSecond?: number;
 }
 
 /**
@@ -82,6 +85,7 @@ export class RevealApi extends Construct {
               USER_REQUESTS_PER_MINUTE: String(props.userLimits.requestsPerMinute),
             }
           : {}),
+        BRIDGE_MAX_RPS: String(props.bridgeMaxRequestsPerSecond ?? DEFAULT_BRIDGE_MAX_RPS),
       },
       ...props.logging,
       ...(props.network ? { network: props.network } : {}),
@@ -92,6 +96,8 @@ export class RevealApi extends Construct {
     grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.appUser], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...ERASE_ITEMS] });
     // Per-user rate-limit counters: a conditional ADD on the caller's window item.
     grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.rateLimits], actions: ['dynamodb:UpdateItem'] });
+    // Fleet-wide Bridge pacing (renewals and rotations take their tickets from the people's lane).
+    grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.requestLines], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] });
     grantItems(role, { table: props.sessionTable, prefixes: [ITEM_PREFIXES.appUser], actions: [...READ_ITEMS, ...WRITE_ITEMS, ...ERASE_ITEMS] });
     grantTableKey(props.dataKey, role);
     grantPasswordKey(props.passwordKey, this.handler.role, ['kms:Decrypt', 'kms:Encrypt']);

@@ -7,6 +7,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import type { ITopic } from 'aws-cdk-lib/aws-sns';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { DEFAULT_BRIDGE_MAX_RPS } from '../../shared/domain/limits';
 import { grantSecretValue } from './bridge-secrets';
 import { grantPasswordKey } from './data';
 import type { FunctionNetwork } from './egress-network';
@@ -37,6 +38,8 @@ export interface SessionWorkerProps {
   readonly network?: FunctionNetwork;
   /** Hosts a Bridge session url may point to. @default the function's default (guidance.bridgeapi.io) */
   readonly bridgeSessionHosts?: readonly string[];
+  /** The fleet-wide Bridge request rate. @default DEFAULT_BRIDGE_MAX_RPS */
+  readonly bridgeMaxRequestsPerSecond?: number;
 }
 
 /**
@@ -72,6 +75,7 @@ export class SessionWorker extends Construct {
         MAX_RECEIVE_COUNT: String(props.maxReceiveCount),
         QUEUE_VISIBILITY_TIMEOUT_SECONDS: String(props.timeout.toSeconds() * VISIBILITY_TIMEOUT_FACTOR),
         ...(props.bridgeSessionHosts ? { BRIDGE_SESSION_HOSTS: props.bridgeSessionHosts.join(',') } : {}),
+        BRIDGE_MAX_RPS: String(props.bridgeMaxRequestsPerSecond ?? DEFAULT_BRIDGE_MAX_RPS),
       },
       ...props.logging,
       ...(props.network ? { network: props.network } : {}),
@@ -88,7 +92,8 @@ export class SessionWorker extends Construct {
     // Profiles: read only. Guidance records: record, claim, list, erase. Idempotency: its own partition.
     grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.profiles], actions: ['dynamodb:GetItem'] });
     grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.appUser], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem', ...ERASE_ITEMS] });
-    grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.idempotency], actions: [...READ_ITEMS, ...WRITE_ITEMS] });
+    // Fleet-wide Bridge pacing: read and take tickets on the shared request lines.
+    grantItems(role, { table: props.table, prefixes: [ITEM_PREFIXES.requestLines], actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'] });
     grantItems(role, { table: props.sessionTable, prefixes: [ITEM_PREFIXES.appUser], actions: [...READ_ITEMS, ...WRITE_ITEMS, ...ERASE_ITEMS] });
     grantTableKey(props.dataKey, role);
     grantPasswordKey(props.passwordKey, role, ['kms:Encrypt']);
@@ -104,6 +109,8 @@ export class SessionWorker extends Construct {
     );
     // Permanent failures are dead-lettered by the worker itself, with the reason as an attribute.
     props.deadLetterQueue.grant(role, 'sqs:SendMessage');
+    // An event waiting for Bridge's capacity goes back to its own queue as a delayed copy (no receive used).
+    props.queue.grant(role, 'sqs:SendMessage');
     grantSecretValue(props.bridgeCredentialsSecret, role);
   }
 }

@@ -2,7 +2,7 @@ import { Aws } from 'aws-cdk-lib';
 import type { Table } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement, type IGrantable } from 'aws-cdk-lib/aws-iam';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
-import { APP_PREFIX, EXPIRY_SHARD_PREFIX, IDEMPOTENCY_PARTITION, LIMIT_PREFIX, PROFILE_PREFIX } from '../../shared/adapters/dynamo-keys';
+import { APP_PREFIX, EXPIRY_SHARD_PREFIX, LIMIT_PREFIX, PACE_PREFIX, PROFILE_PREFIX } from '../../shared/adapters/dynamo-keys';
 
 /**
  * DynamoDB rights per key prefix: every statement names one table (or index) and the partition
@@ -12,7 +12,7 @@ import { APP_PREFIX, EXPIRY_SHARD_PREFIX, IDEMPOTENCY_PARTITION, LIMIT_PREFIX, P
 export const ITEM_PREFIXES = {
   profiles: `${PROFILE_PREFIX}*`,
   appUser: `${APP_PREFIX}*`,
-  idempotency: IDEMPOTENCY_PARTITION,
+  requestLines: `${PACE_PREFIX}*`,
   expiryShards: `${EXPIRY_SHARD_PREFIX}*`,
   rateLimits: `${LIMIT_PREFIX}*`,
 } as const;

@@ -9,7 +9,7 @@ export interface TableSnapshot {
   readonly text: string;
 }
 
-/** Reads both tables whole (guidance records, sessions, profiles, idempotency records). */
+/** Reads both tables whole (guidance records, sessions, profiles, request lines). */
 export async function snapshotTable(stack: LocalStack): Promise<TableSnapshot> {
   const guidance: StoredRow[] = [];
   const sessions: StoredRow[] = [];

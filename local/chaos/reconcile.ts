@@ -1,6 +1,7 @@
 import type { DeadLetter } from '../in-process-queue';
 import type { OutboxEntry } from '../outbox';
 import type { SentRequest } from './driver';
+import { RETRIED_UNTIL_LAST_RECEIVE } from '../../functions/session-worker/decision';
 import { EXPECTED_DEAD_LETTER_REASON, type ChaosPlan, type PlannedEvent } from './plan';
 
 /** A guidance record or stored session as found in the table at the end. */
@@ -55,6 +56,15 @@ export interface Reconciliation {
 
 const SAMPLE_LIMIT = 10;
 
+/**
+ * Bridge's 401/403 are retried on every receive (see decideOnFailure); an injected fault that lands
+ * on the last receive dead-letters such an event under that fault's name instead: still the dead
+ * letter it was bound for, not a lost event nor an exhausted retry of a deliverable one.
+ */
+function isExpectedReason(expected: string, found: string): boolean {
+  return found === expected || (RETRIED_UNTIL_LAST_RECEIVE.has(expected) && found === 'retries_exhausted:InjectedFault');
+}
+
 /** Accounts for every distinct valid event of the plan against the outbox, the DLQ and the table. */
 export function reconcile(plan: ChaosPlan, end: EndState): Reconciliation {
   const samples: string[] = [];
@@ -90,7 +100,7 @@ export function reconcile(plan: ChaosPlan, end: EndState): Reconciliation {
     const expected = EXPECTED_DEAD_LETTER_REASON[event.category];
     const tally = deadLetteredAsExpected[expected]!;
     tally.expected += 1;
-    if (reasonsByKey.get(event.key)?.includes(expected)) tally.found += 1;
+    if (reasonsByKey.get(event.key)?.some((found) => isExpectedReason(expected, found))) tally.found += 1;
     else {
       lost += 1;
       note(`lost ${describe(event)}: expected dead letter ${expected}, found ${reasonsByKey.get(event.key)?.join(', ') ?? 'none'}`);
@@ -125,12 +135,13 @@ export function reconcile(plan: ChaosPlan, end: EndState): Reconciliation {
   let retriesExhausted = 0;
   let unexpectedDeadLetters = 0;
   for (const { letter, key } of deadLetterKeys) {
-    if (letter.reason.startsWith('retries_exhausted') || letter.reason === 'max_receives_exceeded') retriesExhausted += 1;
     const event = events.get(key);
+    const boundForDlq = event !== undefined && event.category !== 'deliverable' && isExpectedReason(EXPECTED_DEAD_LETTER_REASON[event.category], letter.reason);
+    if ((letter.reason.startsWith('retries_exhausted') || letter.reason === 'max_receives_exceeded') && !boundForDlq) retriesExhausted += 1;
     if (!event) {
       phantoms += 1;
       note(`phantom dead letter ${key || '(unreadable body)'} (${letter.reason})`);
-    } else if (event.category === 'deliverable' || EXPECTED_DEAD_LETTER_REASON[event.category] !== letter.reason) {
+    } else if (event.category === 'deliverable' || !boundForDlq) {
       unexpectedDeadLetters += 1;
       note(`unexpected dead letter ${letter.reason} for ${describe(event)}`);
     }

@@ -59,7 +59,7 @@ export interface ChaosReport {
     readonly supersededEvents: number;
     readonly deadLetteredAsExpected: Reconciliation['deadLetteredAsExpected'];
     readonly workerOutcomes: Record<'notified' | 'duplicate' | 'superseded' | 'retried' | 'dead_lettered', number>;
-    /** From the worker's log lines: e.g. IdempotencyAlreadyInProgressError when duplicates met in flight. */
+    /** From the worker's log lines: e.g. event_in_progress when duplicates met in flight. */
     readonly retriesByReason: Record<string, number>;
   };
   readonly sessions: { readonly bridge: number; readonly stored: number; readonly deliverablePairs: number; readonly extraBridgeSessions: number };

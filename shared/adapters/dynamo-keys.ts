@@ -4,7 +4,7 @@
  * Access patterns and their keys:
  * - profile of a Bridge user ............ guidance table  pk USER#<bridgeUuid>  sk PROFILE
  * - guidance of an app user and company .. guidance table  pk APP#<appUserId>   sk GUIDANCE#<siren>   (appUserId escaped: encodeKeyPart)
- * - worker idempotency (Powertools) ...... guidance table  pk IDEMPOTENCY#session-worker  sk <hash> (ttl)
+ * - fleet-wide Bridge request lines ...... guidance table  pk PACE#<line>        sk LINE (see bridge-pacing.ts)
  * - stored session (encrypted password) .. session table   pk APP#<appUserId>   sk SESSION#<siren>   (ttl)
  * - everything of an app user ............ Query pk APP#<appUserId> in both tables
  * - sessions by expiry (the sweeper) ..... session table, index `expiry`: pk expiryShard (EXPIRY#0..3), sk expiresAt
@@ -17,6 +17,7 @@ export const keys = {
   session: (appUserId: string, company: string) => ({ pk: appPartition(appUserId), sk: `SESSION#${company}` }),
   appUserPartition: (appUserId: string) => appPartition(appUserId),
   limitWindow: (limitKey: string, windowStartSeconds: number) => ({ pk: `${LIMIT_PREFIX}${limitKey}`, sk: `WINDOW#${windowStartSeconds}` }),
+  requestLine: (line: string) => ({ pk: `${PACE_PREFIX}${line}`, sk: 'LINE' }),
 } as const;
 
 /**
@@ -38,11 +39,12 @@ const appPartition = (appUserId: string) => `APP#${encodeKeyPart(appUserId)}`;
 export const GUIDANCE_PREFIX = 'GUIDANCE#';
 export const SESSION_PREFIX = 'SESSION#';
 export const TTL_ATTRIBUTE = 'ttl';
-export const IDEMPOTENCY_PARTITION = 'IDEMPOTENCY#session-worker';
 
 /** Partition-key prefixes, as the IAM conditions name them (infra/constructs/table-access.ts). */
 export const PROFILE_PREFIX = 'USER#';
 export const APP_PREFIX = 'APP#';
+/** Fleet-wide Bridge request lines (the pacing tickets of the worker and the reveal API). */
+export const PACE_PREFIX = 'PACE#';
 /** Per-user rate-limit windows (the reveal API's counters). */
 export const LIMIT_PREFIX = 'LIMIT#';
 

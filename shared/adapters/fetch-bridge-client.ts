@@ -1,4 +1,4 @@
-import { PermanentFailure, TransientFailure } from '../domain/errors';
+import { PermanentFailure, BridgeBusy, TransientFailure } from '../domain/errors';
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfterMs, sleep, type RetryPolicy } from '../domain/retry';
 import type { BridgeClient, BridgeGuidanceSession, GuidanceSessionRequest } from '../ports/bridge-client';
 import type { BridgeCredentialSource } from '../ports/secret-source';
@@ -31,7 +31,8 @@ export interface BridgeAttempt {
 type Attempt = { ok: true; session: BridgeGuidanceSession } | { ok: false; failure: PermanentFailure | TransientFailure };
 
 /**
- * Bridge's guidance-session endpoint over HTTPS. 400/401/403 (and other 4xx) are permanent;
+ * Bridge's guidance-session endpoint over HTTPS. 400/401/403 (and other 4xx) are not retried here
+ * (the worker retries 401/403 across receives: credentials and allow-lists change at deploy time);
  * 408/429/5xx, timeouts and resets are retried with jittered backoff honouring Retry-After.
  * Redirects are never followed (they would carry the credentials and the user's contact data to
  * another host): a 3xx, like any answer that is not a session, is `bridge_invalid_response`.
@@ -91,6 +92,8 @@ export class FetchBridgeClient implements BridgeClient {
     try {
       response = await this.fetch(this.endpoint, { ...init, signal: AbortSignal.timeout(this.attemptTimeoutMs) });
     } catch (error) {
+      // Our own pacing said wait (see paced-fetch.ts): not a network failure, and not to be retried here.
+      if (error instanceof BridgeBusy) throw error;
       // By name, not instanceof: the abort error may come from another realm (a test runner's).
       const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
       report(timedOut ? 'timeout' : 'network');
@@ -99,17 +102,21 @@ export class FetchBridgeClient implements BridgeClient {
     }
     report(statusClass(response.status));
     if (response.ok) return this.readSession(response);
-    await response.body?.cancel().catch(() => undefined);
     const status = response.status;
     if (status >= 300 && status < 400) {
       // Named by status only: the Location and body are whatever the other host wants shown.
+      await response.body?.cancel().catch(() => undefined);
       return { ok: false, failure: new PermanentFailure('bridge_invalid_response', `Bridge answered a redirect (${status}); not followed.`) };
     }
+    // Bridge answers 401 for bad credentials and for an unknown user alike: only its body tells them apart.
+    const unknownUser = status === 401 && (await saysUserNotFound(response));
+    await response.body?.cancel().catch(() => undefined);
     if (status === 408 || status === 429 || status >= 500) {
       const retryAfterMs = parseRetryAfterMs(response.headers.get('retry-after'), Date.now());
       return { ok: false, failure: new TransientFailure(`bridge_${status}`, `Bridge answered ${status}.`, { retryAfterMs }) };
     }
-    return { ok: false, failure: new PermanentFailure(permanentReason(status), `Bridge answered ${status}.`) };
+    const reason = unknownUser ? 'bridge_unknown_user' : permanentReason(status);
+    return { ok: false, failure: new PermanentFailure(reason, `Bridge answered ${status}.`) };
   }
 
   private async readSession(response: Response): Promise<Attempt> {
@@ -138,9 +145,30 @@ function statusClass(status: number): string {
 
 function permanentReason(status: number): string {
   if (status === 400) return 'bridge_rejected_request';
-  if (status === 401) return 'bridge_unknown_user';
-  if (status === 403) return 'bridge_ip_not_allowed';
+  if (status === 401) return 'bridge_unauthorized'; // the client id or secret (the body did not say "user not found")
+  if (status === 403) return 'bridge_ip_not_allowed'; // Bridge's 403: our egress address is not allow-listed
   return `bridge_${status}`;
+}
+
+const USER_NOT_FOUND = /user[\s._-]*(?:was[\s._-]*|is[\s._-]*)?not[\s._-]*found/i;
+const ERROR_BODY_READ_BYTES = 4096;
+
+/** Reads at most 4 KB of an error answer, only to match "user not found"; the body goes nowhere else. */
+async function saysUserNotFound(response: Response): Promise<boolean> {
+  try {
+    const reader = response.body?.getReader();
+    if (!reader) return false;
+    let text = '';
+    while (text.length < ERROR_BODY_READ_BYTES) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += Buffer.from(value).toString('utf8');
+    }
+    await reader.cancel().catch(() => undefined);
+    return USER_NOT_FOUND.test(text.slice(0, ERROR_BODY_READ_BYTES));
+  } catch {
+    return false;
+  }
 }
 
 function toBridgeBody(request: GuidanceSessionRequest): Record<string, string> {

@@ -1,7 +1,12 @@
 import { KMSClient } from '@aws-sdk/client-kms';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { recordBridgeAttempt, recordKmsError } from '../adapters/bridge-metrics';
 import { httpsOrigins } from '../adapters/bridge-session-answer';
+import { DynamoRequestLineStore } from '../adapters/dynamo-request-line';
+import { pacedFetch } from '../adapters/paced-fetch';
+import { BridgePacer, type BridgeCallLane } from '../domain/bridge-pacing';
+import { systemClock } from '../ports/clock';
 import { FetchBridgeClient, type FetchBridgeClientOptions } from '../adapters/fetch-bridge-client';
 import { KmsPasswordCipher } from '../adapters/kms-password-cipher';
 import { SecretsManagerSource } from '../adapters/secrets-manager-source';
@@ -13,7 +18,7 @@ import { AWS_CLIENT_CONFIG } from './client-config';
 export function bridgeClientFor(
   config: BridgeApiConfig,
   metrics: MetricsSink,
-  tuning: Pick<FetchBridgeClientOptions, 'retry' | 'attemptTimeoutMs'> = {},
+  tuning: Pick<FetchBridgeClientOptions, 'retry' | 'attemptTimeoutMs' | 'fetch'> = {},
 ): FetchBridgeClient {
   return new FetchBridgeClient({
     baseUrl: config.bridgeApiUrl,
@@ -30,4 +35,13 @@ export function bridgeClientFor(
 /** The password cipher of a Lambda: the password key, failures counted. */
 export function kmsCipherFor(passwordKeyArn: string, metrics: MetricsSink): KmsPasswordCipher {
   return new KmsPasswordCipher(new KMSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), passwordKeyArn, recordKmsError(metrics));
+}
+
+/**
+ * A fetch that keeps the fleet-wide Bridge rate (BRIDGE_MAX_RPS) through the request lines in the
+ * table: `person` for the reveal API, `background` for the worker.
+ */
+export function pacedFetchFor(db: DynamoDBDocumentClient, tableName: string, config: BridgeApiConfig, lane: BridgeCallLane, maxWaitMs: number): typeof fetch {
+  const pacer = new BridgePacer(new DynamoRequestLineStore(db, tableName), config.maxRequestsPerSecond, systemClock);
+  return pacedFetch({ pacer, lane, maxWaitMs });
 }

@@ -50,13 +50,25 @@ export class PermanentFailure extends ProcessingFailure {
 
 /** May succeed later (timeouts, throttling, 5xx): let the queue redeliver. */
 export class TransientFailure extends ProcessingFailure {
-  override readonly name = 'TransientFailure';
+  override readonly name: string = 'TransientFailure';
   /** How long the other side asked us to wait (its Retry-After), when it said. */
   readonly retryAfterMs?: number;
 
   constructor(reason: string, message: string, options?: ErrorOptions & { retryAfterMs?: number }) {
     super(reason, message, options);
     if (options?.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/**
+ * Bridge's capacity is spent for now (its 429, or our own fleet-wide pacing): wait `retryAfterMs`.
+ * Never a sign that the event is bad, so waiting for it never uses up the event's receives.
+ */
+export class BridgeBusy extends TransientFailure {
+  override readonly name = 'BridgeBusy';
+
+  constructor(reason: string, message: string, options: ErrorOptions & { retryAfterMs: number }) {
+    super(reason, message, options);
   }
 }
 

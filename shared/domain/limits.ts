@@ -12,3 +12,13 @@ export const PASSWORD_MIN_LOCAL_TTL_SECONDS = 1;
 /** Deduplication outlives the replay window and the DLQ retention (14 days), so a redrive is still a duplicate. */
 export const EVENT_DEDUP_RETENTION_SECONDS = 15 * 24 * 3600;
 export const GUIDANCE_EVENT_TYPE = 'guidance.health.ready';
+/**
+ * How long an event may keep waiting for Bridge's capacity (its 429s and our pacing) before it is
+ * dead-lettered as `rate_limited_too_long`: inside the queue's 14-day retention, and a guidance a
+ * day old is still worth showing.
+ */
+export const RATE_LIMITED_MAX_EVENT_AGE_SECONDS = 24 * 3600;
+/** Bridge requests per second the whole fleet may make, unless configured (`bridgeMaxRequestsPerSecond`). */
+export const DEFAULT_BRIDGE_MAX_RPS = 10;
+export const MIN_BRIDGE_MAX_RPS = 2;
+export const MAX_BRIDGE_MAX_RPS = 10_000;

@@ -31,43 +31,64 @@ export interface NotifyOnceDeps {
 export const CLAIM_LEASE_MARGIN_MS = 2_000;
 export const DEFAULT_CLAIM_LEASE_MS = 60_000;
 
+/** A second delivery met this event (or renewal) in progress elsewhere: its claim holds and has not lapsed. */
+export const EVENT_IN_PROGRESS = 'event_in_progress';
+
+export interface ClaimTarget {
+  readonly appUserId: string;
+  readonly company: string;
+  readonly kind: NotificationKind;
+  readonly key: string;
+  readonly leaseMs?: number;
+}
+
 /**
- * Publish a notification once per key:
- * 1. claim it on the guidance record, as a lease (published already: false, nothing sent; claimed
- *    by an attempt that has not confirmed and whose lease has not lapsed: a transient failure);
- * 2. publish;
- * 3. confirm the claim (it is then never taken over), or, if publishing failed, release it so a
- *    retry publishes.
- * A holder that dies between claim and confirm leaves a lease that lapses, so the next delivery
- * publishes: a notification is not lost to a crash or a timeout. Only a crash after the publish and
- * before the confirm can send a second one, which the `event_key` attribute lets consumers drop.
+ * Claims the one notification of `key` before any work is done, as a lease on the guidance record:
+ * this claim is also what makes processing exactly-once (no separate idempotency record).
+ * `done`: published already, or the event is no longer the newest: nothing to do. A claim held by
+ * another attempt whose lease has not lapsed throws a transient `event_in_progress`.
+ * A holder that dies leaves a lease that lapses, so the next delivery takes it over.
  */
-export async function notifyOnce(
-  notification: GuidanceReadyNotification,
-  target: { kind: NotificationKind; meta: NotificationMeta; leaseMs?: number },
-  deps: NotifyOnceDeps,
-): Promise<boolean> {
-  const { app_user_id: appUserId, company_identification_number: company } = notification;
-  const { kind, meta } = target;
+export async function claimOnce(target: ClaimTarget, deps: NotifyOnceDeps): Promise<'claimed' | 'done'> {
   const nowMs = deps.clock.now();
   const lease = { nowMs, untilMs: nowMs + (target.leaseMs ?? DEFAULT_CLAIM_LEASE_MS) };
-  const claim = await deps.store.claimNotification(appUserId, company, kind, meta.eventKey, lease);
-  if (claim === 'done') return false;
-  if (claim === 'in_flight') {
-    throw new TransientFailure('notification_in_flight', 'Another attempt claimed this notification and has not confirmed it yet.');
-  }
+  const claim = await deps.store.claimNotification(target.appUserId, target.company, target.kind, target.key, lease);
+  if (claim === 'in_flight') throw new TransientFailure(EVENT_IN_PROGRESS, 'Another attempt holds this event and has not finished yet.');
+  return claim;
+}
+
+/**
+ * Runs `work` under a claim taken with `claimOnce`: if it throws, the claim is released (so a retry
+ * may claim again at once) and the error goes on; a failed release leaves a lease that lapses.
+ */
+export async function underClaim<T>(target: ClaimTarget, deps: NotifyOnceDeps, work: () => Promise<T>): Promise<T> {
   try {
-    await deps.notifier.publish(notification, meta);
+    return await work();
   } catch (error) {
-    await withRetries(() => deps.store.releaseNotification(appUserId, company, kind, meta.eventKey), (releaseError) => {
-      throw new TransientFailure('notification_unconfirmed', 'Publishing failed and its claim could not be released.', { cause: releaseError });
-    });
+    await releaseClaim(target, deps);
     throw error;
   }
-  // Published: a failed confirm only leaves a lease that lapses, and this event's record completes
-  // now (idempotency), so nothing takes it over.
-  await withRetries(() => deps.store.confirmNotification(appUserId, company, kind, meta.eventKey), () => undefined);
-  return true;
+}
+
+export async function releaseClaim(target: ClaimTarget, deps: NotifyOnceDeps): Promise<void> {
+  await withRetries(() => deps.store.releaseNotification(target.appUserId, target.company, target.kind, target.key), () => undefined);
+}
+
+/**
+ * Publishes the claimed notification, then confirms the claim (it is then never taken over). A
+ * failed publish throws (the caller's `underClaim` releases the claim, so a retry publishes). Only
+ * a crash after the publish and before the confirm can send a second one, which the `event_key`
+ * attribute lets consumers drop.
+ */
+export async function publishClaimed(
+  notification: GuidanceReadyNotification,
+  target: ClaimTarget & { meta: NotificationMeta },
+  deps: NotifyOnceDeps,
+): Promise<void> {
+  await deps.notifier.publish(notification, target.meta);
+  // Published: a failed confirm (three writes in a row) only leaves a lease that lapses; this
+  // record still completes, so only a later copy of the event could publish again (event_key).
+  await withRetries(() => deps.store.confirmNotification(target.appUserId, target.company, target.kind, target.key), () => undefined);
 }
 
 async function withRetries(write: () => Promise<void>, onGiveUp: (error: unknown) => void): Promise<void> {

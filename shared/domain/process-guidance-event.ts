@@ -4,7 +4,7 @@ import { isLive, type StoredSession } from './guidance-session';
 import { issueSession, type IssueSessionDeps } from './issue-session';
 import { assertStillOwned, OwnerChanged } from './manage-users';
 import type { UserProfile } from './user-profile';
-import { guidanceReady, notifyOnce } from './notify-once';
+import { claimOnce, guidanceReady, publishClaimed, releaseClaim, underClaim } from './notify-once';
 import { readBoundSession } from './session-binding';
 import type { GuidanceStore } from '../ports/guidance-store';
 import type { Notifier } from '../ports/notifier';
@@ -12,7 +12,7 @@ import type { UserDirectory } from '../ports/user-directory';
 
 export type GuidanceEventOutcome = 'notified' | 'duplicate' | 'superseded';
 
-/** About this attempt: how long its notification claim may hold (see `notifyOnce`). */
+/** About this attempt: how long its claim may hold (see `claimOnce`). */
 export interface AttemptOptions {
   readonly leaseMs?: number;
 }
@@ -24,17 +24,18 @@ export interface ProcessGuidanceEventDeps extends IssueSessionDeps {
 }
 
 /**
- * Turn one queued guidance event into a stored session and one notification:
+ * Turn one queued guidance event into a stored session and one notification, exactly once:
  * 1. find the app user behind the Bridge user (none: permanent failure);
  * 2. record the guidance as ready; an older event than the stored one stops here;
  * 3. an event already notified (claim confirmed) is a duplicate and stops here;
- * 4. reuse the session this event already stored (a retry after a failed notification),
+ * 4. claim the event's notification on the guidance record, as a lease, before any other work:
+ *    this conditional write is what keeps a concurrent copy of the event from working too;
+ * 5. reuse the session this event already stored (a retry after a failed notification),
  *    else make one with Bridge, encrypt and store it, replacing any older session;
- * 5. make sure the user was not erased meanwhile (else erase what was written: unknown user); if
+ * 6. make sure the user was not erased meanwhile (else erase what was written: unknown user); if
  *    the Bridge user was re-registered under another app user meanwhile, what was written for the
  *    previous owner is erased and the event is handled again for the new one (never dead-lettered);
- * 6. notify once: claim the notification as a lease, publish, confirm (release if publishing failed).
- * Concurrent deliveries of one event are serialised by the caller (idempotency lock).
+ * 7. publish and confirm the claim. Any failure releases the claim, so a retry starts over.
  */
 export async function processGuidanceEvent(
   event: GuidanceEvent,
@@ -80,16 +81,18 @@ async function processFor(
   const { notifiedEventKey, notifiedEventLeaseUntil } = recorded.record;
   if (notifiedEventKey === event.eventKey && notifiedEventLeaseUntil === undefined) return 'duplicate';
 
-  const session = await sessionForEvent(event, profile, deps);
-  if (!session) return 'superseded';
-  await assertStillOwned(profile, deps);
-
-  const notified = await notifyOnce(
-    guidanceReady(appUserId, company, session.expiresAt),
-    { kind: 'event', meta: { correlationId, eventKey: event.eventKey }, ...attempt },
-    deps,
-  );
-  return notified ? 'notified' : 'duplicate';
+  const claim = { appUserId, company, kind: 'event' as const, key: event.eventKey, ...attempt };
+  if ((await claimOnce(claim, deps)) === 'done') return 'duplicate';
+  return underClaim(claim, deps, async () => {
+    const session = await sessionForEvent(event, profile, deps);
+    if (!session) {
+      await releaseClaim(claim, deps);
+      return 'superseded';
+    }
+    await assertStillOwned(profile, deps);
+    await publishClaimed(guidanceReady(appUserId, company, session.expiresAt), { ...claim, meta: { correlationId, eventKey: event.eventKey } }, deps);
+    return 'notified';
+  });
 }
 
 async function sessionForEvent(

@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
-import { isLive } from './guidance-session';
+import { isLive, type GuidanceRecord } from './guidance-session';
 import { APP_USER_ID, EVENT_KEY, SIREN } from './identifiers';
 import { issueSession } from './issue-session';
 import { assertStillOwned } from './manage-users';
-import { guidanceReady, notifyOnce } from './notify-once';
+import { claimOnce, guidanceReady, publishClaimed, releaseClaim, underClaim, type ClaimTarget } from './notify-once';
 import { readBoundSession } from './session-binding';
 import type { AttemptOptions, ProcessGuidanceEventDeps } from './process-guidance-event';
 
@@ -41,11 +41,12 @@ export function sessionRenewal(appUserId: string, company: string, requestedAt: 
 export type RenewalOutcome = 'notified' | 'no_guidance' | 'already_renewed' | 'duplicate';
 
 /**
- * Renew a revoked session:
+ * Renew a revoked session, exactly once:
  * 1. only a guidance that is still ready (and still this user's) is renewed;
- * 2. a session this renewal stored already (a retry) is reused; one created after the request
- *    by someone else (say, a reveal) is already fresh: nothing to do;
- * 3. otherwise make, encrypt and store a new session; then notify the user once.
+ * 2. claim the renewal's notification first (published already: a duplicate; held elsewhere: retry);
+ * 3. a session this renewal stored already (a retry) is reused; one created after the request
+ *    by someone else (say, a reveal) is already fresh: nothing to do (the claim is released);
+ * 4. otherwise make, encrypt and store a new session; then publish and confirm.
  */
 export async function renewSession(
   renewal: SessionRenewal,
@@ -56,34 +57,43 @@ export async function renewSession(
   const { appUserId, companyIdentificationNumber: company } = renewal;
   const guidance = await deps.store.getGuidance(appUserId, company);
   if (!guidance) return 'no_guidance';
+  const claim: ClaimTarget = { appUserId, company, kind: 'renewal', key: renewal.eventKey, ...attempt };
+  if ((await claimOnce(claim, deps)) === 'done') return 'duplicate';
+  return underClaim(claim, deps, async () => {
+    const renewed = await renewedSessionExpiry(renewal, guidance, deps);
+    if (typeof renewed !== 'number') {
+      await releaseClaim(claim, deps);
+      return renewed;
+    }
+    await publishClaimed(guidanceReady(appUserId, company, renewed), { ...claim, meta: { correlationId, eventKey: renewal.eventKey } }, deps);
+    return 'notified';
+  });
+}
+
+/** The expiry of the fresh session to announce, or why there is nothing to announce. */
+async function renewedSessionExpiry(
+  renewal: SessionRenewal,
+  guidance: GuidanceRecord,
+  deps: ProcessGuidanceEventDeps,
+): Promise<number | 'no_guidance' | 'already_renewed'> {
+  const { appUserId, companyIdentificationNumber: company } = renewal;
   const current = await readBoundSession(appUserId, company, deps);
   const live = isLive(current, deps.clock.now());
-  let expiresAt: number;
-  if (live && current.eventKey === renewal.eventKey) {
-    expiresAt = current.expiresAt;
-  } else if (live && current.createdAt >= renewal.requestedAt) {
-    return 'already_renewed';
-  } else {
-    const profile = await deps.users.getProfile(guidance.bridgeUserUuid);
-    if (!profile || profile.appUserId !== appUserId) return 'no_guidance';
-    const issued = await issueSession(
-      {
-        profile,
-        companyIdentificationNumber: company,
-        eventKey: renewal.eventKey,
-        eventTimestamp: guidance.eventTimestamp,
-        replaces: live ? current.sessionId : null,
-      },
-      deps,
-    );
-    if (!issued.stored) return 'already_renewed';
-    await assertStillOwned(profile, deps);
-    expiresAt = issued.session.expiresAt;
-  }
-  const notified = await notifyOnce(
-    guidanceReady(appUserId, company, expiresAt),
-    { kind: 'renewal', meta: { correlationId, eventKey: renewal.eventKey }, ...attempt },
+  if (live && current.eventKey === renewal.eventKey) return current.expiresAt;
+  if (live && current.createdAt >= renewal.requestedAt) return 'already_renewed';
+  const profile = await deps.users.getProfile(guidance.bridgeUserUuid);
+  if (!profile || profile.appUserId !== appUserId) return 'no_guidance';
+  const issued = await issueSession(
+    {
+      profile,
+      companyIdentificationNumber: company,
+      eventKey: renewal.eventKey,
+      eventTimestamp: guidance.eventTimestamp,
+      replaces: live ? current.sessionId : null,
+    },
     deps,
   );
-  return notified ? 'notified' : 'duplicate';
+  if (!issued.stored) return 'already_renewed';
+  await assertStillOwned(profile, deps);
+  return issued.session.expiresAt;
 }

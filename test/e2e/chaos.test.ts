@@ -38,7 +38,7 @@ describe('chaos run on the laptop stack (1,000 webhook requests, default faults)
     expect(faults.adapterByMethod['store.claimNotification']).toBeGreaterThan(0); // the claim before the publish fails too
 
     expect(outcomes.retriesByReason.InjectedFault).toBeGreaterThan(0);
-    expect(outcomes.retriesByReason.IdempotencyAlreadyInProgressError).toBeGreaterThan(0); // duplicates met in flight
+    expect(outcomes.retriesByReason.event_in_progress).toBeGreaterThan(0); // duplicates met in flight
     for (const { expected } of Object.values(outcomes.deadLetteredAsExpected)) expect(expected).toBeGreaterThan(0);
   });
 
@@ -57,7 +57,9 @@ describe('chaos run on the laptop stack (1,000 webhook requests, default faults)
     const deadLettered = Object.values(outcomes.deadLetteredAsExpected).reduce((sum, { found }) => sum + found, 0);
     expect(outcomes.notifiedEvents + outcomes.supersededEvents + deadLettered).toBe(traffic.distinctValidEvents);
     for (const [reason, { expected, found }] of Object.entries(outcomes.deadLetteredAsExpected)) expect({ reason, found }).toEqual({ reason, found: expected });
-    expect(Object.keys(report.deadLetters.byReason).sort()).toEqual(Object.keys(outcomes.deadLetteredAsExpected).sort());
+    // An event bound for the DLQ by a Bridge 401 may meet an injected fault on its last receive (retried until then).
+    const reasons = Object.keys(report.deadLetters.byReason).filter((reason) => reason !== 'retries_exhausted:InjectedFault');
+    expect(reasons.sort()).toEqual(Object.keys(outcomes.deadLetteredAsExpected).sort());
   });
 
   it('publishes one notification per notified event and keeps one session per user and company', () => {

@@ -13,8 +13,8 @@ import { ACCESS_MATRIX_DOC } from './access-matrix/write';
  */
 const ALLOWED: Record<string, readonly string[]> = {
   'bridge-webhook role': ['Q1', 'X1'],
-  'session-worker role': ['K1', 'G1', 'G3', 'G4', 'G5', 'S1', 'S2', 'S3', 'S4', 'S5', 'Q2', 'T1', 'X2'],
-  'reveal-api role': ['K1', 'K4', 'G1', 'G3', 'G4', 'S1', 'S2', 'S3', 'S4', 'S5', 'X2'],
+  'session-worker role': ['K1', 'G1', 'G3', 'G4', 'G5', 'S1', 'S2', 'S3', 'S4', 'S5', 'Q1', 'Q2', 'T1', 'X2'],
+  'reveal-api role': ['K1', 'K4', 'G1', 'G3', 'G4', 'G5', 'S1', 'S2', 'S3', 'S4', 'S5', 'X2'],
   'internal-users role': ['G1', 'G2', 'G3', 'S2', 'S5'],
   'session-sweeper role': ['S4', 'S7'],
   'account administrator (`*` on `*`)': ['G1', 'G2', 'G3', 'G4', 'G5', 'G6', 'Q1', 'Q2', 'T1', 'X1', 'X2'],

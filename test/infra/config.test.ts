@@ -20,6 +20,7 @@ describe('readConfig', () => {
       bridgeSessionHosts: ['guidance.bridgeapi.io'],
       userLimits: { sessionsPerHour: 10, requestsPerMinute: 60 },
       revealRouteThrottle: { rateLimit: 50, burstLimit: 100 },
+      bridgeMaxRequestsPerSecond: 10,
     });
     expect(DEFAULT_BRIDGE_SOURCE_IPS).toEqual(['63.32.31.5', '52.215.247.62', '34.249.92.209']);
   });
@@ -148,6 +149,8 @@ describe('readConfig', () => {
     ['workerMaxConcurrency', { workerMaxConcurrency: 1 }],
     ['workerMaxConcurrency', { workerMaxConcurrency: 1001 }],
     ['maxReceiveCount', { maxReceiveCount: 0 }],
+    ['bridgeMaxRequestsPerSecond', { bridgeMaxRequestsPerSecond: 1 }],
+    ['bridgeMaxRequestsPerSecond', { bridgeMaxRequestsPerSecond: 'fast' }],
     ['bridgeSourceIps', { bridgeSourceIps: '63.32.31.5,not-an-ip' }],
     ['bridgeSourceIps', { bridgeSourceIps: ['256.1.1.1'] }],
     ['bridgeSourceIps', { bridgeSourceIps: ['10.0.0.0/8'] }],

@@ -34,15 +34,17 @@ const WEBHOOK_OUTCOMES = [
   'service_unavailable',
   'internal_error',
 ];
-const GUIDANCE_OUTCOMES = ['notified', 'duplicate', 'superseded', 'retried', 'dead_lettered'];
+const GUIDANCE_OUTCOMES = ['notified', 'duplicate', 'superseded', 'retried', 'rate_limited', 'dead_lettered'];
 const DEAD_LETTER_REASONS = [
   'unknown_user',
   'invalid_message',
   'bridge_rejected_request',
   'bridge_unknown_user',
+  'bridge_unauthorized',
   'bridge_ip_not_allowed',
   'bridge_invalid_response',
   'retries_exhausted',
+  'rate_limited_too_long',
 ];
 const BRIDGE_CALLERS = ['session-worker', 'reveal-api'];
 const BRIDGE_STATUSES = ['2xx', '3xx', '400', '401', '403', '408', '429', '5xx', 'other_4xx', 'timeout', 'network'];
@@ -341,7 +343,7 @@ describe('dashboard', () => {
       ...BRIDGE_CALLERS.flatMap((service) => ['Encrypt', 'Decrypt'].map((operation) => emf('KmsErrors', { service, operation }))),
     ].map((m) => m.replace(/ 300$/, ''));
 
-    expect(expected).toHaveLength(87);
+    expect(expected).toHaveLength(90);
     for (const metric of expected) expect(graphed).toContain(metric);
   });
 

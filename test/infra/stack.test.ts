@@ -150,6 +150,7 @@ describe('functions', () => {
         'MAX_RECEIVE_COUNT',
         'QUEUE_VISIBILITY_TIMEOUT_SECONDS',
         'BRIDGE_SESSION_HOSTS',
+        'BRIDGE_MAX_RPS',
       ],
     ],
     [
@@ -166,6 +167,7 @@ describe('functions', () => {
         'BRIDGE_SESSION_HOSTS',
         'USER_SESSIONS_PER_HOUR',
         'USER_REQUESTS_PER_MINUTE',
+        'BRIDGE_MAX_RPS',
       ],
     ],
     ['internal-users', ['TABLE_NAME', 'SESSION_TABLE_NAME']],
@@ -570,8 +572,12 @@ describe('IAM', () => {
         'sqs:SendMessage',
       ].sort(),
     );
-    const dlqSend = statementsOf('session-worker').find((s) => actionsOf(s).includes('sqs:SendMessage'))!;
-    expect(dlqSend.Resource).toEqual({ 'Fn::GetAtt': [dlqId(), 'Arn'] });
+    // The DLQ (dead letters with a reason) and its own queue (delayed copies of rate-limited events), nothing else.
+    const sends = statementsOf('session-worker').filter((s) => actionsOf(s).includes('sqs:SendMessage'));
+    expect(sends.map((s) => s.Resource)).toEqual(
+      expect.arrayContaining([{ 'Fn::GetAtt': [dlqId(), 'Arn'] }, { 'Fn::GetAtt': [queueId(), 'Arn'] }]),
+    );
+    expect(sends).toHaveLength(2);
   });
 
   it('lets the worker encrypt with the password key, never decrypt, and only with the owner context', () => {

@@ -74,9 +74,9 @@ describe('FetchBridgeClient against the Bridge simulator', () => {
 
   it.each([
     [400, 'bridge_rejected_request'],
-    [401, 'bridge_unknown_user'],
+    [401, 'bridge_unauthorized'],
     [403, 'bridge_ip_not_allowed'],
-  ])('treats %i as permanent at once (%s)', async (status, reason) => {
+  ])('does not retry %i itself, and names its likely cause (%s)', async (status, reason) => {
     simulator.scriptedFaults.push({ kind: 'status', status });
 
     const error = await client().createGuidanceSession(request).catch((e: unknown) => e);
@@ -114,10 +114,35 @@ describe('FetchBridgeClient against the Bridge simulator', () => {
       .catch((e: unknown) => e);
 
     expect([unknown, badCountry, wrongCredentials].map((e) => (e as PermanentFailure).reason)).toEqual([
-      'bridge_unknown_user',
+      'bridge_unknown_user', // 401 whose body says the user is not found
       'bridge_rejected_request',
-      'bridge_unknown_user',
+      'bridge_unauthorized', // 401 for the credentials
     ]);
     expect(JSON.stringify([unknown, badCountry, wrongCredentials].map((e) => (e as Error).message))).not.toContain('client-secret-value');
+  });
+
+  it.each([
+    ['{"errors":[{"code":"user.not_found","message":"User not found"}]}', 'bridge_unknown_user'],
+    ['{"type":"not_found","message":"The user was not found","documentation_url":null}', 'bridge_unknown_user'],
+    ['{"errors":[{"code":"invalid_client","message":"Invalid client credentials"}]}', 'bridge_unauthorized'],
+    ['not json at all', 'bridge_unauthorized'],
+    ['', 'bridge_unauthorized'],
+  ])('tells an unknown user from bad credentials by the body of a 401 (%s), and never repeats the body', async (body, reason) => {
+    const answering401 = (async () => new Response(body, { status: 401 })) as typeof fetch;
+
+    const error = await client({ fetch: answering401 }).createGuidanceSession(request).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(PermanentFailure);
+    expect((error as PermanentFailure).reason).toBe(reason);
+    if (body) expect(JSON.stringify({ message: (error as Error).message, error })).not.toContain(body);
+  });
+
+  it('reads no more than the start of a huge 401 body', async () => {
+    const huge = `${'x'.repeat(1_000_000)} user not found`;
+    const answering401 = (async () => new Response(huge, { status: 401 })) as typeof fetch;
+
+    const error = await client({ fetch: answering401 }).createGuidanceSession(request).catch((e: unknown) => e);
+
+    expect((error as PermanentFailure).reason).toBe('bridge_unauthorized'); // the phrase lies beyond the 4 KB read
   });
 });

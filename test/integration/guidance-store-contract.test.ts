@@ -1,9 +1,5 @@
-import type { Context } from 'aws-lambda';
-import { IdempotencyConfig, makeIdempotent } from '@aws-lambda-powertools/idempotency';
-import type { BasePersistenceLayer } from '@aws-lambda-powertools/idempotency/persistence';
 import { DynamoGuidanceStore } from '../../shared/adapters/dynamo-guidance-store';
 import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory';
-import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { documentClient } from '../../shared/aws/clients';
 import type { StoredSession } from '../../shared/domain/guidance-session';
 import type { GuidanceStore } from '../../shared/ports/guidance-store';
@@ -12,9 +8,7 @@ import type { SessionExpiry } from '../../shared/ports/session-expiry';
 import { DynamoSessionExpiry } from '../../shared/adapters/dynamo-session-expiry';
 import type { UserDirectory } from '../../shared/ports/user-directory';
 import { startLocalDynamo } from '../../local/dynamo';
-import { lambdaContext } from '../../local/http-gateway';
 import { InMemoryGuidanceStore } from '../fakes/in-memory-guidance-store';
-import { InMemoryIdempotencyStore } from '../fakes/in-memory-idempotency-store';
 import { InMemoryUserDirectory } from '../fakes/in-memory-user-directory';
 
 /**
@@ -25,7 +19,6 @@ interface Ports {
   readonly store: GuidanceStore & SessionInventory;
   readonly expiry: SessionExpiry;
   readonly users: UserDirectory;
-  readonly idempotency: () => BasePersistenceLayer;
   stop(): Promise<void>;
 }
 
@@ -39,7 +32,6 @@ const implementations: { name: string; start: () => Promise<Ports> }[] = [
         store: new DynamoGuidanceStore(db, dynamo.tableName, dynamo.sessionTableName),
         expiry: new DynamoSessionExpiry(db, dynamo.sessionTableName),
         users: new DynamoUserDirectory(db, dynamo.tableName),
-        idempotency: () => idempotencyStore(dynamo.client, dynamo.tableName),
         stop: () => dynamo.stop(),
       };
     },
@@ -52,7 +44,6 @@ const implementations: { name: string; start: () => Promise<Ports> }[] = [
         store,
         expiry: store,
         users: new InMemoryUserDirectory(),
-        idempotency: () => new InMemoryIdempotencyStore(),
         stop: async () => undefined,
       };
     },
@@ -483,88 +474,6 @@ describe.each(implementations)('guidance store contract: $name', ({ start }) => 
       await store.eraseAppUser('alice');
 
       expect(await ports.users.getProfile(alice.bridgeUserUuid)).toEqual(alice);
-    });
-  });
-
-  describe('idempotency persistence (Powertools)', () => {
-    const contextWith = (remainingMs: number): Context => ({ ...lambdaContext('session-worker', 30_000), getRemainingTimeInMillis: () => remainingMs });
-
-    function idempotent(options: { expiresAfterSeconds?: number; remainingMs?: number } = {}) {
-      const calls: string[] = [];
-      const gates: (() => void)[] = [];
-      let failNext = false;
-      const config = new IdempotencyConfig({ eventKeyJmesPath: 'eventKey', expiresAfterSeconds: options.expiresAfterSeconds ?? 3600, throwOnNoIdempotencyKey: true });
-      config.registerLambdaContext(contextWith(options.remainingMs ?? 30_000));
-      const run = makeIdempotent(
-        async (event: { eventKey: string; hold?: boolean }) => {
-          calls.push(event.eventKey);
-          if (event.hold) await new Promise<void>((release) => gates.push(release));
-          if (failNext) {
-            failNext = false;
-            throw new Error('processing failed');
-          }
-          return { outcome: 'notified', call: calls.length };
-        },
-        { persistenceStore: ports.idempotency(), config },
-      );
-      return { run, calls, release: () => gates.splice(0).forEach((release) => release()), failOnce: () => void (failNext = true) };
-    }
-
-    afterEach(() => jest.restoreAllMocks());
-
-    it('runs once per key and replays the stored result', async () => {
-      const { run, calls } = idempotent();
-
-      const first = await run({ eventKey: 'k1' });
-      const again = await run({ eventKey: 'k1' });
-      const other = await run({ eventKey: 'k2' });
-
-      expect(first).toEqual({ outcome: 'notified', call: 1 });
-      expect(again).toEqual(first);
-      expect(other).toEqual({ outcome: 'notified', call: 2 });
-      expect(calls).toEqual(['k1', 'k2']);
-    });
-
-    it('refuses a duplicate while the first is in progress', async () => {
-      const { run, calls, release } = idempotent();
-      const first = run({ eventKey: 'k1', hold: true });
-      while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
-
-      await expect(run({ eventKey: 'k1' })).rejects.toMatchObject({ name: 'IdempotencyAlreadyInProgressError' });
-
-      release();
-      await expect(first).resolves.toEqual({ outcome: 'notified', call: 1 });
-    });
-
-    it('releases the key when processing fails, so a retry runs', async () => {
-      const { run, calls, failOnce } = idempotent();
-      failOnce();
-
-      await expect(run({ eventKey: 'k1' })).rejects.toThrow('processing failed');
-      await expect(run({ eventKey: 'k1' })).resolves.toEqual({ outcome: 'notified', call: 2 });
-      expect(calls).toEqual(['k1', 'k1']);
-    });
-
-    it('takes over a key whose holder ran out of time', async () => {
-      const { run, calls, release } = idempotent({ remainingMs: 1 });
-      const abandoned = run({ eventKey: 'k1', hold: true });
-      while (calls.length === 0) await new Promise((resolve) => setTimeout(resolve, 1));
-      await new Promise((resolve) => setTimeout(resolve, 10));
-
-      await expect(run({ eventKey: 'k1' })).resolves.toEqual({ outcome: 'notified', call: 2 });
-
-      release();
-      await abandoned;
-    });
-
-    it('runs a key again once its record expired', async () => {
-      const { run, calls } = idempotent({ expiresAfterSeconds: 60 });
-      await run({ eventKey: 'k1' });
-      const realNow = Date.now.bind(Date);
-      jest.spyOn(Date, 'now').mockImplementation(() => realNow() + 61_000);
-
-      await expect(run({ eventKey: 'k1' })).resolves.toEqual({ outcome: 'notified', call: 2 });
-      expect(calls).toEqual(['k1', 'k1']);
     });
   });
 });

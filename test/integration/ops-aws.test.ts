@@ -10,7 +10,6 @@ import { SqsOpsQueue } from '../../ops/adapters/sqs-ops-queue';
 import { tableSessions } from '../../ops/adapters/table-sessions';
 import { explain, runOps, type OpsIo } from '../../ops/cli';
 import type { OpsTarget } from '../../ops/target';
-import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { SqsDeadLetters } from '../../shared/adapters/sqs-dead-letters';
 import { PermanentFailure } from '../../shared/domain/errors';
 import { FakeSqs } from '../fakes/fake-sqs';
@@ -49,7 +48,6 @@ async function runWorker(...records: SQSRecord[]) {
     ...world,
     notifier: world.outbox,
     deadLetters: new SqsDeadLetters(sqs(), DLQ_URL),
-    idempotencyStore: idempotencyStore(world.dynamo.client, world.dynamo.tableName),
     maxReceiveCount: 5,
   });
   return worker({ Records: records }, lambdaContext('session-worker', 30_000));

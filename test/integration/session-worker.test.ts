@@ -1,7 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { scanEveryTable } from '../../local/dynamo';
 import { createWorkerHandler, type WorkerDeps } from '../../functions/session-worker/app';
-import { idempotencyStore } from '../../shared/adapters/idempotency-store';
 import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
 import { eraseUser, registerUser } from '../../shared/domain/manage-users';
 import { secretContextOf } from '../../shared/domain/guidance-session';
@@ -24,7 +23,7 @@ function workerDeps(w: World): WorkerDeps {
     clock: w.clock,
     notifier: w.outbox,
     deadLetters: w.queue,
-    idempotencyStore: idempotencyStore(w.dynamo.client, w.dynamo.tableName),
+    requeuer: w.queue,
     passwordTtlSeconds: w.passwordTtlSeconds,
     maxReceiveCount: w.queue.maxReceiveCount,
     logger: w.logger,
@@ -351,7 +350,7 @@ describe('a worker that dies between claiming and publishing the notification', 
     const started = Date.now();
     void invoke(1); // claims, then hangs in publish until "Lambda" gives up on it
     await waitFor(() => publishes === 1, 20_000);
-    // Past its 300 ms timeout: its idempotency lock has expired, as Lambda would have stopped it.
+    // Past its 300 ms timeout, as Lambda would have stopped it; its claim's lease still holds (the manual clock).
     await new Promise((resolve) => setTimeout(resolve, Math.max(0, started + 400 - Date.now())));
     const beforeLeaseLapsed = await invoke(2);
     world.clock.advance(300 + 2_000 + 1); // the first invocation's lease: its remaining time plus the margin
@@ -367,7 +366,7 @@ describe('a worker that dies between claiming and publishing the notification', 
   });
 });
 
-describe("Bridge's Retry-After beyond what the client waits", () => {
+describe("Bridge's Retry-After beyond what the client waits (5xx)", () => {
   function workerWithDeferrer(deferrals: { messageId: string; seconds: number }[], failDefer = false) {
     const handler = createWorkerHandler({
       ...workerDeps(world),
@@ -383,12 +382,13 @@ describe("Bridge's Retry-After beyond what the client waits", () => {
     });
     return (record: ReturnType<typeof sqsRecord>) => handler(sqsEvent(record), lambdaContext('session-worker', 30_000));
   }
-  const throttled = (retryAfterMs: number) => new TransientFailure('bridge_429', 'Bridge answered 429.', { retryAfterMs });
+  const unavailable = (retryAfterMs?: number) =>
+    new TransientFailure('bridge_503', 'Bridge answered 503.', retryAfterMs === undefined ? {} : { retryAfterMs });
   const body = () => JSON.stringify(guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now()));
 
   it('defers the message by a Retry-After longer than the visibility timeout (plus jitter, at most 15 minutes) and retries it', async () => {
     const deferrals: { messageId: string; seconds: number }[] = [];
-    world.bridge.failures.push(throttled(600_000), throttled(7_200_000));
+    world.bridge.failures.push(unavailable(600_000), unavailable(7_200_000));
     const first = sqsRecord(body());
     const second = sqsRecord(body(), 2);
 
@@ -403,7 +403,7 @@ describe("Bridge's Retry-After beyond what the client waits", () => {
 
   it('never shortens the queue’s own wait: a Retry-After within the visibility timeout is not deferred', async () => {
     const deferrals: { messageId: string; seconds: number }[] = [];
-    world.bridge.failures.push(throttled(5_000), throttled(170_000));
+    world.bridge.failures.push(unavailable(5_000), unavailable(170_000));
 
     await workerWithDeferrer(deferrals)(sqsRecord(body()));
     await workerWithDeferrer(deferrals)(sqsRecord(body(), 2));
@@ -413,17 +413,17 @@ describe("Bridge's Retry-After beyond what the client waits", () => {
 
   it('does not defer a failure without a Retry-After, nor one on the last receive (dead-lettered instead)', async () => {
     const deferrals: { messageId: string; seconds: number }[] = [];
-    world.bridge.failures.push(new TransientFailure('bridge_503', 'Bridge answered 503.'), throttled(600_000));
+    world.bridge.failures.push(unavailable(), unavailable(600_000));
 
     await workerWithDeferrer(deferrals)(sqsRecord(body()));
     await workerWithDeferrer(deferrals)(sqsRecord(body(), 5));
 
     expect(deferrals).toEqual([]);
-    expect(world.queue.deadLetters.map((letter) => letter.reason)).toEqual(['retries_exhausted:bridge_429']);
+    expect(world.queue.deadLetters.map((letter) => letter.reason)).toEqual(['retries_exhausted:bridge_503']);
   });
 
   it('still retries when the deferral itself fails (the visibility timeout applies)', async () => {
-    world.bridge.failures.push(throttled(600_000));
+    world.bridge.failures.push(unavailable(600_000));
     const record = sqsRecord(body());
 
     const answer = await workerWithDeferrer([], true)(record);

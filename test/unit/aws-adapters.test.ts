@@ -9,7 +9,7 @@ import { UndecryptableSecret } from '../../shared/ports/password-cipher';
 import { SecretsManagerSource, parseBridgeCredentials } from '../../shared/adapters/secrets-manager-source';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier';
 import { SqsDeadLetters } from '../../shared/adapters/sqs-dead-letters';
-import { queueUrlOf, SqsMessageDeferrer } from '../../shared/adapters/sqs-message-deferrer';
+import { queueUrlOf, SqsMessageDeferrer, SqsMessageRequeuer } from '../../shared/adapters/sqs-message-deferrer';
 
 const context = { app_user_id: 'alice', company_identification_number: '529196313', session_id: 'session-1' };
 
@@ -95,6 +95,32 @@ describe('SqsMessageDeferrer', () => {
   it('knows the queue URLs of the China partition and refuses what is no queue ARN', () => {
     expect(queueUrlOf('arn:aws-cn:sqs:cn-north-1:123456789012:q')).toBe('https://sqs.cn-north-1.amazonaws.com.cn/123456789012/q');
     expect(() => queueUrlOf('arn:aws:sqs:eu-west-1')).toThrow('Not an SQS queue ARN');
+  });
+});
+
+describe('SqsMessageRequeuer', () => {
+  const sqs = mockClient(SQSClient);
+  beforeEach(() => sqs.reset());
+
+  it('sends a delayed copy of the body to the queue its ARN names, with the correlation id and the wait count', async () => {
+    sqs.on(SendMessageCommand).resolves({});
+    const record = {
+      eventSourceARN: 'arn:aws:sqs:eu-west-3:123456789012:GuidanceRelay-dev-events',
+      body: '{"eventKey":"k"}',
+      messageAttributes: { correlation_id: { dataType: 'String', stringValue: 'corr-7' } },
+    };
+
+    await new SqsMessageRequeuer(new SQSClient({ region: 'eu-west-3' })).requeue(record as never, 45, { waits: 3 });
+
+    expect(sqs).toHaveReceivedCommandWith(SendMessageCommand, {
+      QueueUrl: 'https://sqs.eu-west-3.amazonaws.com/123456789012/GuidanceRelay-dev-events',
+      MessageBody: '{"eventKey":"k"}',
+      DelaySeconds: 45,
+      MessageAttributes: {
+        correlation_id: { DataType: 'String', StringValue: 'corr-7' },
+        capacity_waits: { DataType: 'Number', StringValue: '3' },
+      },
+    });
   });
 });
 

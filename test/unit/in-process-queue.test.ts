@@ -75,4 +75,32 @@ describe('the laptop queue, deferring a message', () => {
     expect(receivedAt).toHaveLength(2);
     expect(receivedAt[1]! - receivedAt[0]!).toBeGreaterThanOrEqual(950);
   });
+
+  it('delivers a requeued copy after its delay, with a fresh receive count and its wait history, as SendMessage with DelaySeconds would', async () => {
+    queue = new InProcessQueue({ visibilityTimeoutMs: 30, maxReceiveCount: 3 });
+    const deliveries: { at: number; receives: string; waits: string | undefined; correlationId: string | undefined }[] = [];
+    let sentAt = 0;
+    queue.start(async (event: SQSEvent) => {
+      const record = event.Records[0]!;
+      deliveries.push({
+        at: Date.now(),
+        receives: record.attributes.ApproximateReceiveCount,
+        waits: record.messageAttributes.capacity_waits?.stringValue,
+        correlationId: record.messageAttributes.correlation_id?.stringValue,
+      });
+      if (deliveries.length === 1) {
+        sentAt = Date.now();
+        await queue.requeue(record, 1, { waits: 4 }); // then the original succeeds and is deleted
+      }
+    });
+    await queue.enqueue(message(9), 'c-9');
+    await queue.drained(5_000);
+
+    expect(deliveries.map(({ receives, waits, correlationId }) => ({ receives, waits, correlationId }))).toEqual([
+      { receives: '1', waits: undefined, correlationId: 'c-9' },
+      { receives: '1', waits: '4', correlationId: 'c-9' },
+    ]);
+    expect(deliveries[1]!.at - sentAt).toBeGreaterThanOrEqual(990);
+    expect(queue.deadLetters).toEqual([]);
+  });
 });

@@ -102,7 +102,7 @@ export function checksOf(template: CfnTemplate): Check[] {
     { id: 'G2', label: 'guidance table: write a profile (PutItem `USER#…`)', action: 'dynamodb:PutItem', ...item(guidance, 'USER#ecc4eaee-0554-4b4f-8937-3c5b816617f6') },
     { id: 'G3', label: "guidance table: read a user's guidance (Query `APP#…`)", action: 'dynamodb:Query', ...item(guidance, 'APP#alice') },
     { id: 'G4', label: 'guidance table: write a guidance (UpdateItem `APP#…`)', action: 'dynamodb:UpdateItem', ...item(guidance, 'APP#alice') },
-    { id: 'G5', label: 'guidance table: write an idempotency record (PutItem `IDEMPOTENCY#session-worker`)', action: 'dynamodb:PutItem', ...item(guidance, 'IDEMPOTENCY#session-worker') },
+    { id: 'G5', label: 'guidance table: take a Bridge pacing ticket (UpdateItem `PACE#…`)', action: 'dynamodb:UpdateItem', ...item(guidance, 'PACE#bridge#background#0') },
     { id: 'G6', label: 'guidance table: Scan', action: 'dynamodb:Scan', resource: guidance, context: {} },
     { id: 'S1', label: 'session table: read a session (GetItem `APP#…`: ciphertext and URL)', action: 'dynamodb:GetItem', ...item(sessions, 'APP#alice') },
     {
