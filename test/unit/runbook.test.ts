@@ -16,7 +16,13 @@ function sourceFiles(dir: string): string[] {
 function deadLetterReasons(): Set<string> {
   const source = ['shared', 'functions'].flatMap((dir) => sourceFiles(path.join(ROOT, dir))).map((file) => readFileSync(file, 'utf8')).join('\n');
   const reasons = new Set<string>();
-  for (const pattern of [/PermanentFailure\(\s*'([a-z_]+)'/g, /deadLetter\([^,()]+,\s*'([a-z_]+)'/g, /return '(bridge_[a-z_]+)';/g]) {
+  for (const pattern of [
+    /PermanentFailure\(\s*'([a-z_]+)'/g,
+    /deadLetter\([^,()]+,\s*'([a-z_]+)'/g,
+    /return '(bridge_[a-z_]+)';/g,
+    /\? '(bridge_[a-z_]+)' : permanentReason/g,
+    /action: 'dead_letter', reason: '([a-z_]+)'/g,
+  ]) {
     for (const match of source.matchAll(pattern)) reasons.add(match[1]!);
   }
   // Named by the Bridge client for answers it refuses (redirects, credentials, egress addresses), the
