@@ -91,7 +91,8 @@ describe('the laptop stack, end to end over HTTP', () => {
       `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
     const tokens = {
       none: unsigned({ sub: 'carol', iss: LOCAL_JWT_ISSUER, aud: LOCAL_JWT_AUDIENCE, exp: Math.floor(Date.now() / 1000) + 60 }),
-      hs512: await base().setProtectedHeader({ alg: 'HS512' }).setExpirationTime('1h').sign(new Uint8Array(64).fill(1)),
+      // The right key: refused for its algorithm alone (the control below is accepted).
+      hs512: await base().setProtectedHeader({ alg: 'HS512' }).setExpirationTime('1h').sign(secret),
       wrongKey: await base().setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode('other')),
       expired: await base().setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(secret),
       wrongAudience: await base().setProtectedHeader({ alg: 'HS256' }).setAudience('someone-else').setExpirationTime('1h').sign(secret),
@@ -105,6 +106,8 @@ describe('the laptop stack, end to end over HTTP', () => {
     ]);
 
     expect(statuses).toEqual(Array(statuses.length).fill(401));
+    const control = await base().setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(secret);
+    expect((await client.call('GET', '/guidance', { token: control })).status).toBe(200);
   });
 
   it('answers another user’s company exactly like a missing one', async () => {
