@@ -10,7 +10,7 @@ const config = {
   coverageAnalysis: 'perTest',
   // 2 cores, shared: one worker; a loaded machine gets a generous timeout before a mutant counts as "timeout".
   concurrency: 1,
-  timeoutMS: 10_000,
+  timeoutMS: 20_000,
   timeoutFactor: 2.5,
   // Module-level constants run once at import: a mutant there would need every test re-run for nothing.
   ignoreStatic: true,
