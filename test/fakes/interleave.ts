@@ -2,7 +2,7 @@
  * Wraps a port so that `hook` runs just before the next call of `method` (once): a concurrent
  * actor's step placed exactly between two steps of the code under test.
  */
-export function beforeNextCall<T extends object, K extends keyof T>(port: T, method: K, hook: () => Promise<void> | void): T {
+export function beforeNextCall<T extends object, K extends keyof T>(port: T, method: K, hook: () => unknown): T {
   let pending = true;
   return new Proxy(port, {
     get(target, property, receiver) {

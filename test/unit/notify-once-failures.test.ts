@@ -33,10 +33,11 @@ function failing(method: 'releaseNotification' | 'confirmNotification', times: n
   const store = world.store;
   const wrapper = Object.create(store) as GuidanceStore & { calls: number };
   wrapper.calls = 0;
-  wrapper[method] = async (...args: Parameters<GuidanceStore[typeof method]>) => {
+  const original = store[method].bind(store);
+  wrapper[method] = async (appUserId, company, kind, key) => {
     wrapper.calls += 1;
     if (wrapper.calls <= times) throw new Error('DynamoDB throttled');
-    return store[method](...args);
+    return original(appUserId, company, kind, key);
   };
   return wrapper;
 }

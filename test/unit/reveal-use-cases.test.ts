@@ -1,6 +1,7 @@
 import { AppError, PermanentFailure, TransientFailure } from '../../shared/domain/errors';
 import { eraseUser } from '../../shared/domain/manage-users';
 import { deleteSession, listGuidance, revealPassword, rotateSession, type RevealDeps } from '../../shared/domain/reveal-guidance';
+import type { GuidanceStore } from '../../shared/ports/guidance-store';
 import { UndecryptableSecret } from '../../shared/ports/password-cipher';
 import { beforeNextCall } from '../fakes/interleave';
 import { ALICE, COMPANY, memoryWorld, TTL_SECONDS, type MemoryWorld } from '../fixtures/memory-world';
@@ -151,7 +152,8 @@ describe('revealPassword', () => {
   });
 
   it('gives up with 503 when the session keeps changing under it', async () => {
-    const store = { ...world.store, getGuidance: world.store.getGuidance.bind(world.store), getSession: world.store.getSession.bind(world.store), countReveal: async () => undefined };
+    // Every count is refused, as if each session read were replaced before it is counted.
+    const store: GuidanceStore = Object.assign(Object.create(world.store) as GuidanceStore, { countReveal: async () => undefined });
 
     expect(await failed(revealPassword('alice', COMPANY, { ...deps, store }))).toEqual(unavailable);
   });
