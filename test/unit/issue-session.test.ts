@@ -34,8 +34,9 @@ describe('issueSession', () => {
   });
 
   it('stores no event key for a session renewed on demand', async () => {
-    await issueSession(request(), world.deps);
+    const issued = await issueSession(request(), world.deps);
 
+    expect(issued.stored && issued.session).not.toHaveProperty('eventKey');
     expect(await world.store.getSession('alice', COMPANY)).not.toHaveProperty('eventKey');
   });
 
@@ -44,7 +45,7 @@ describe('issueSession', () => {
     await issueSession(request({ profile: full }), world.deps);
     await issueSession(request({ profile: ALICE, replaces: undefined }), world.deps);
 
-    expect(world.bridge.requests).toEqual([
+    expect(world.bridge.requests).toStrictEqual([
       { bridgeUserUuid: ALICE.bridgeUserUuid, countryCode: 'FR', companyIdentificationNumber: COMPANY, language: 'fr', contactEmail: 'a@example.com', contactPhoneNumber: '+33612345678' },
       { bridgeUserUuid: ALICE.bridgeUserUuid, countryCode: 'FR', companyIdentificationNumber: COMPANY },
     ]);
@@ -59,7 +60,7 @@ describe('issueSession', () => {
     const error = await issueSession(request(), { ...world.deps, bridge: answering(answer) }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(PermanentFailure);
-    expect(error).toEqual(expect.objectContaining({ reason: 'bridge_bad_response' }));
+    expect(error).toEqual(expect.objectContaining({ reason: 'bridge_bad_response', message: 'Bridge answered without id, url or password.' }));
     expect(await world.store.getSession('alice', COMPANY)).toBeUndefined();
   });
 

@@ -75,6 +75,7 @@ describe('notifyOnce', () => {
     const error = await notify({ notifier: brokenNotifier, store: broken }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TransientFailure);
     expect(error).toEqual(expect.objectContaining({ reason: 'notification_unconfirmed' }));
+    expect((error as Error).cause).toEqual(new Error('DynamoDB throttled'));
   });
 
   it('refuses, as in flight, a second attempt while the first one’s claim holds; takes it over once it lapses', async () => {

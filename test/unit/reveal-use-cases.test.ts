@@ -100,14 +100,30 @@ describe('revealPassword', () => {
 
     expect(revealed.password).toBe(world.bridge.issued[1]!.password);
     expect(revealed.password).not.toBe(original.password);
-    expect((await world.store.getSession('alice', COMPANY))?.sessionId).toBe(world.bridge.issued[1]!.id);
+    expect(await world.store.getSession('alice', COMPANY)).toEqual(expect.objectContaining({ sessionId: world.bridge.issued[1]!.id, revealCount: 1 }));
+  });
+
+  it('returns the concurrent rotation’s session when replacing an undecryptable one loses to it', async () => {
+    const cipher = beforeNextCall(deps.cipher, 'decrypt', () => {
+      throw new UndecryptableSecret('under a retired key');
+    });
+    const store = beforeNextCall(world.store, 'putSession', async () => void (await rotateSession('alice', COMPANY, deps)));
+
+    const revealed = await revealPassword('alice', COMPANY, { ...deps, cipher, store });
+
+    const rotated = world.bridge.issued[2]!; // ours was issued[1], refused by the conditional replace
+    expect(revealed).toEqual(expect.objectContaining({ sessionId: rotated.id, password: rotated.password }));
+    expect((await world.store.getSession('alice', COMPANY))?.revealCount).toBe(2);
   });
 
   it('answers 503 when the key service fails, and leaves the stored password as it was', async () => {
     const before = await world.store.getSession('alice', COMPANY);
-    const cipher = { ...deps.cipher, encrypt: deps.cipher.encrypt.bind(deps.cipher), decrypt: async () => Promise.reject(new Error('KMS throttled')) };
+    const throttled = new Error('KMS throttled');
+    const cipher = { ...deps.cipher, encrypt: deps.cipher.encrypt.bind(deps.cipher), decrypt: async () => Promise.reject(throttled) };
 
-    expect(await failed(revealPassword('alice', COMPANY, { ...deps, cipher }))).toEqual(unavailable);
+    const error = await failed(revealPassword('alice', COMPANY, { ...deps, cipher }));
+    expect(error).toEqual(unavailable);
+    expect((error as Error).cause).toBe(throttled);
 
     expect(await world.store.getSession('alice', COMPANY)).toEqual(before);
     expect(world.bridge.requests).toHaveLength(1);
@@ -141,6 +157,17 @@ describe('revealPassword', () => {
     expect(await failed(revealPassword('alice', COMPANY, { ...deps, store }))).toEqual(notFound);
 
     expect(await world.store.getSession('alice', COMPANY)).toBeUndefined();
+  });
+
+  it('passes on, not as a 404, a failure to re-read the profile after the renewal is stored', async () => {
+    world.clock.advance(TTL_SECONDS * 1000);
+    const outage = new Error('DynamoDB unavailable');
+    let reads = 0;
+    const users = Object.assign(Object.create(world.users) as typeof world.users, {
+      getProfile: async (uuid: string) => ((reads += 1) === 2 ? Promise.reject(outage) : world.users.getProfile(uuid)),
+    });
+
+    expect(await failed(revealPassword('alice', COMPANY, { ...deps, users }))).toBe(outage);
   });
 
   it('answers 404 when the Bridge user has no profile any more', async () => {
