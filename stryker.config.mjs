@@ -36,6 +36,8 @@ const config = {
   htmlReporter: { fileName: 'reports/mutation/full/index.html' },
   jsonReporter: { fileName: 'reports/mutation/full/mutation.json' },
   tempDirName: '.stryker-tmp',
+  // Not copied into the sandbox: build output, reports, other runs' sandboxes.
+  ignorePatterns: ['/.stryker-tmp*', '/reports', '/cdk.out', '/bench/out', '/coverage'],
   cleanTempDir: 'always',
   thresholds: { high: 90, low: 80, break: null },
 };
