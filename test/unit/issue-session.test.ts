@@ -30,6 +30,9 @@ describe('issueSession', () => {
     );
     expect(Buffer.from(stored.ciphertext).toString('latin1')).not.toContain(bridge.password);
     expect(await world.deps.cipher.decrypt(stored.ciphertext, secretContextOf(stored))).toBe(bridge.password);
+    const owner = { app_user_id: 'alice', company_identification_number: COMPANY, session_id: bridge.id };
+    expect(secretContextOf(stored)).toStrictEqual(owner);
+    expect(await world.deps.cipher.decrypt(stored.ciphertext, owner)).toBe(bridge.password);
     await expect(world.deps.cipher.decrypt(stored.ciphertext, { ...secretContextOf(stored), app_user_id: 'bob' })).rejects.toThrow();
   });
 

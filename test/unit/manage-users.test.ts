@@ -60,6 +60,14 @@ describe('eraseUser', () => {
     expect(await hasData('alice')).toBe(false);
   });
 
+  it('erases the data before the profile, so a failure to delete the profile leaves no password behind', async () => {
+    const users = Object.assign(Object.create(world.users) as typeof world.users, { deleteProfile: async () => Promise.reject(new Error('DynamoDB unavailable')) });
+
+    await expect(eraseUser(ALICE.bridgeUserUuid, { users, store: world.store })).rejects.toThrow('DynamoDB unavailable');
+
+    expect(await hasData('alice')).toBe(false);
+  });
+
   it('does nothing for an unknown Bridge user', async () => {
     await eraseUser('99999999-9999-4999-8999-999999999999', world);
 

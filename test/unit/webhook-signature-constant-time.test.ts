@@ -36,7 +36,9 @@ describe('webhook signature comparison', () => {
 describe('webhook signature header entries', () => {
   it('ignores, without throwing, a v1 entry of 64 characters that are not all hex, and still accepts a valid one beside it', () => {
     const almostHex = `${signBody(body, CURRENT).slice(0, 62)}zz`;
+    const hexAfterJunk = `zz${signBody(body, CURRENT).slice(2)}`;
 
+    expect(isSignedByAny(body, `v1=${hexAfterJunk}`, [CURRENT])).toBe(false);
     expect(isSignedByAny(body, `v1=${almostHex}`, [CURRENT])).toBe(false);
     expect(isSignedByAny(body, `v1=${almostHex},v1=${signBody(body, CURRENT)}`, [CURRENT])).toBe(true);
     expect(comparisons).toHaveBeenCalledTimes(1);
