@@ -13,6 +13,8 @@ const project = (name: string, extra: Partial<Config> = {}): Config => ({
   transformIgnorePatterns,
   moduleFileExtensions: ['ts', 'js', 'mjs', 'json'],
   testMatch: [`<rootDir>/test/${name}/**/*.test.ts`],
+  // A mutation run's sandbox holds a copy of the tests: never collect it.
+  modulePathIgnorePatterns: ['<rootDir>/.stryker-tmp'],
   ...extra,
 });
 

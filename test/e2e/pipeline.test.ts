@@ -94,7 +94,8 @@ describe('the laptop stack, end to end over HTTP', () => {
       `${Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT' })).toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.`;
     const tokens = {
       none: unsigned({ sub: 'carol', iss: LOCAL_JWT_ISSUER, aud: LOCAL_JWT_AUDIENCE, exp: Math.floor(Date.now() / 1000) + 60 }),
-      hs512: await base().setProtectedHeader({ alg: 'HS512' }).setExpirationTime('1h').sign(new Uint8Array(64).fill(1)),
+      // The right key: refused for its algorithm alone (the control below is accepted).
+      hs512: await base().setProtectedHeader({ alg: 'HS512' }).setExpirationTime('1h').sign(secret),
       wrongKey: await base().setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(new TextEncoder().encode('other')),
       expired: await base().setProtectedHeader({ alg: 'HS256' }).setExpirationTime(Math.floor(Date.now() / 1000) - 10).sign(secret),
       wrongAudience: await base().setProtectedHeader({ alg: 'HS256' }).setAudience('someone-else').setExpirationTime('1h').sign(secret),
@@ -105,6 +106,9 @@ describe('the laptop stack, end to end over HTTP', () => {
     const refusals = await Promise.all([undefined, ...Object.values(tokens)].map((token) => revealApi(stack, token).api.listGuidance()));
 
     expect(refusals.map((refusal) => [refusal.status, refusal.error?.code])).toEqual(Array(refusals.length).fill([401, 'unauthorized']));
+    // The same key and claims with the right algorithm are accepted: the HS512 token was refused for its algorithm.
+    const control = await base().setProtectedHeader({ alg: 'HS256' }).setExpirationTime('1h').sign(secret);
+    expect((await revealApi(stack, control).api.listGuidance()).status).toBe(200);
   });
 
   it('answers another user’s company exactly like a missing one', async () => {

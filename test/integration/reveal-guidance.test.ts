@@ -3,6 +3,7 @@ import { AppError } from '../../shared/domain/errors';
 import { processGuidanceEvent } from '../../shared/domain/process-guidance-event';
 import { deleteSession, listGuidance, revealPassword, rotateSession, type RevealDeps } from '../../shared/domain/reveal-guidance';
 import type { PasswordCipher } from '../../shared/ports/password-cipher';
+import { GatedBridge } from '../fakes/gated-bridge';
 import { guidanceEvent } from '../fixtures/sqs';
 import { ALICE, BOB, COMPANY, createWorld, type World } from '../fixtures/world';
 
@@ -96,11 +97,22 @@ describe('reveal', () => {
 
   it('gives ten parallel reveals of an expired session one renewed session', async () => {
     world.clock.advance(1801 * 1000);
-    world.bridge.delayMs = 20;
+    // All ten ask Bridge; its answers come one at a time, each after the previous caller settled:
+    // only the conditional replace (a renewal replaces only an expired session) makes them converge.
+    const bridge = new GatedBridge();
+    const reveals = Array.from({ length: 10 }, () => revealPassword('alice', COMPANY, { ...deps, bridge }));
+    const settled = new Set<number>();
+    reveals.forEach((reveal, i) => void reveal.then(() => settled.add(i), () => settled.add(i)));
+    await bridge.untilPending(10);
+    for (let answered = 1; answered <= 10; answered += 1) {
+      bridge.answerNext();
+      await Promise.race(reveals.filter((_, i) => !settled.has(i)));
+      await new Promise((resolve) => setImmediate(resolve));
+    }
 
-    const results = await Promise.all(Array.from({ length: 10 }, () => revealPassword('alice', COMPANY, deps)));
-
-    expect(new Set(results.map((r) => `${r.sessionId}/${r.password}`)).size).toBe(1);
+    const results = await Promise.all(reveals);
+    expect(bridge.issued).toHaveLength(10);
+    expect(new Set(results.map((r) => `${r.sessionId}/${r.password}`))).toEqual(new Set([`${bridge.issued[0]!.id}/${bridge.issued[0]!.password}`]));
     expect((await world.store.getSession('alice', COMPANY))?.revealCount).toBe(10);
   });
 

@@ -113,11 +113,15 @@ describe('session worker', () => {
   it('never lets an older event replace a newer one', async () => {
     const newer = guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now());
     const older = guidanceEvent(ALICE.bridgeUserUuid, COMPANY, world.clock.now() - 60_000);
-    const worker = workerFor(world);
+    const metrics = new RecordingMetrics();
+    const worker = workerFor(world, metrics);
 
-    await worker(sqsEvent(sqsRecord(JSON.stringify(newer))));
-    await worker(sqsEvent(sqsRecord(JSON.stringify(older))));
+    const responses = [await worker(sqsEvent(sqsRecord(JSON.stringify(newer)))), await worker(sqsEvent(sqsRecord(JSON.stringify(older))))];
 
+    // The older event is settled as superseded: not retried, not dead-lettered.
+    expect(responses.map((response) => response.batchItemFailures)).toEqual([[], []]);
+    expect(metrics.total('GuidanceEvents', { outcome: 'superseded' })).toBe(1);
+    expect(world.queue.deadLetters).toEqual([]);
     expect(world.bridge.issued).toHaveLength(1);
     expect(world.outbox.entries).toHaveLength(1);
     expect((await world.store.getSession('alice', COMPANY))?.sessionId).toBe(world.bridge.issued[0]!.id);
