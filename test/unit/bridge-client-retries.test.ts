@@ -2,7 +2,7 @@ import { FetchBridgeClient } from '../../shared/adapters/fetch-bridge-client';
 import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
 
 const request = { bridgeUserUuid: 'ecc4eaee-0554-4b4f-8937-3c5b816617f6', countryCode: 'FR', companyIdentificationNumber: '529196313' };
-const SESSION = { id: 's-1', url: 'https://bridge.example/s-1', password: 'pw-1' };
+const SESSION = { id: '5f0c6a52-8e0e-4c1f-9d55-2f3a7f0d9b1e', url: 'https://guidance.bridgeapi.io/s/5f0c6a52', password: 'pw-1' };
 
 /** A fetch that answers the scripted statuses in order, then a session. */
 function scriptedFetch(statuses: number[]) {

@@ -63,7 +63,7 @@ describe('issueSession', () => {
     const error = await issueSession(request(), { ...world.deps, bridge: answering(answer) }).catch((e: unknown) => e);
 
     expect(error).toBeInstanceOf(PermanentFailure);
-    expect(error).toEqual(expect.objectContaining({ reason: 'bridge_bad_response', message: 'Bridge answered without id, url or password.' }));
+    expect(error).toEqual(expect.objectContaining({ reason: 'bridge_invalid_response', message: 'Bridge answered without id, url or password.' }));
     expect(await world.store.getSession('alice', COMPANY)).toBeUndefined();
   });
 

@@ -5,6 +5,9 @@ import { PASSWORD_MAX_TTL_SECONDS } from '../../shared/domain/limits';
 // by hand (console, a drifted stack) must stop the cold start, not store passwords for longer.
 const ENV = {
   TABLE_NAME: 'table',
+  SESSION_TABLE_NAME: 'sessions',
+  JWT_ISSUER: 'https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_pool',
+  JWT_AUDIENCE: 'client',
   PASSWORD_KEY_ARN: 'arn:aws:kms:eu-west-1:000000000000:key/k',
   TOPIC_ARN: 'arn:aws:sns:eu-west-1:000000000000:t',
   DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/000000000000/dlq',

@@ -30,7 +30,7 @@ const cases: [string, Partial<FailedAttempt> & { error: unknown }, WorkerDecisio
   ['unknown user: dead-lettered at once', { error: permanent('unknown_user') }, { action: 'dead_letter', reason: 'unknown_user' }],
   ['malformed message: dead-lettered at once', { error: permanent('invalid_message') }, { action: 'dead_letter', reason: 'invalid_message' }],
   ['Bridge 400: dead-lettered at once', { error: permanent('bridge_rejected_request') }, { action: 'dead_letter', reason: 'bridge_rejected_request' }],
-  ['Bridge answer without a session: dead-lettered at once', { error: permanent('bridge_bad_response') }, { action: 'dead_letter', reason: 'bridge_bad_response' }],
+  ['Bridge answer without a session: dead-lettered at once', { error: permanent('bridge_invalid_response') }, { action: 'dead_letter', reason: 'bridge_invalid_response' }],
   // Bridge 401/403: retried until the last receive, then named.
   ['Bridge 401 (credentials), receives left: retried', { error: permanent('bridge_unauthorized'), receiveCount: 4 }, { action: 'retry' }],
   ['Bridge 401 (credentials) on the last receive: dead-lettered as bridge_unauthorized', { error: permanent('bridge_unauthorized'), receiveCount: 5 }, { action: 'dead_letter', reason: 'bridge_unauthorized' }],
