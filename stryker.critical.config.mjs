@@ -12,6 +12,9 @@ const config = {
   ignoreStatic: false,
   // Measured at 17 min with two workers on the shared 2-core machine; one worker would exceed the budget.
   concurrency: 2,
+  // Unit tests answer in milliseconds: a mutant still running after 5 s (plus the usual factor) is
+  // stuck in a loop it made endless. A longer wait only makes each such mutant cost more.
+  timeoutMS: 5_000,
   mutate: [
     'shared/domain/webhook-signature.ts',
     'shared/domain/reveal-guidance.ts',
