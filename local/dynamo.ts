@@ -25,6 +25,11 @@ const TABLE_KEYS = {
   ],
 };
 
+const KEY_ATTRIBUTES = [
+  { AttributeName: 'pk', AttributeType: 'S' },
+  { AttributeName: 'sk', AttributeType: 'S' },
+] as const;
+
 /** An in-memory DynamoDB-protocol server (dynalite) with the stack's tables: the adapters talk to it over HTTP. */
 export async function startLocalDynamo(tableName = LOCAL_TABLE_NAME, sessionTableName = LOCAL_SESSION_TABLE_NAME): Promise<LocalDynamo> {
   const server = dynalite({ createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
@@ -40,10 +45,7 @@ export async function startLocalDynamo(tableName = LOCAL_TABLE_NAME, sessionTabl
     new CreateTableCommand({
       TableName: tableName,
       BillingMode: 'PAY_PER_REQUEST',
-      AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
-      ],
+      AttributeDefinitions: [...KEY_ATTRIBUTES],
       ...TABLE_KEYS,
     }),
   );
@@ -52,8 +54,7 @@ export async function startLocalDynamo(tableName = LOCAL_TABLE_NAME, sessionTabl
       TableName: sessionTableName,
       BillingMode: 'PAY_PER_REQUEST',
       AttributeDefinitions: [
-        { AttributeName: 'pk', AttributeType: 'S' },
-        { AttributeName: 'sk', AttributeType: 'S' },
+        ...KEY_ATTRIBUTES,
         { AttributeName: EXPIRY_SHARD_ATTRIBUTE, AttributeType: 'S' },
         { AttributeName: EXPIRY_SORT_ATTRIBUTE, AttributeType: 'N' },
       ],

@@ -1,6 +1,6 @@
 import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { scanEveryTable } from '../../local/dynamo';
-import { createWorkerHandler, type WorkerDeps } from '../../functions/session-worker/app';
+import { createWorkerHandler } from '../../functions/session-worker/app';
 import { PermanentFailure, TransientFailure } from '../../shared/domain/errors';
 import { eraseUser, registerUser } from '../../shared/domain/manage-users';
 import { secretContextOf } from '../../shared/domain/guidance-session';
@@ -9,26 +9,9 @@ import { RecordingMetrics } from '../fakes/recording-metrics';
 import { captureLogs, leakedSecrets } from '../fixtures/log-capture';
 import { waitFor } from '../fixtures/local-client';
 import { guidanceEvent, sqsEvent, sqsRecord } from '../fixtures/sqs';
-import { ALICE, BOB, COMPANY, createWorld, type World } from '../fixtures/world';
+import { ALICE, BOB, COMPANY, createWorld, workerDeps, type World } from '../fixtures/world';
 
 let world: World;
-
-/** The worker's dependencies over the world's real adapters (dynalite, local cipher, outbox). */
-function workerDeps(w: World): WorkerDeps {
-  return {
-    users: w.users,
-    store: w.store,
-    bridge: w.bridge,
-    cipher: w.cipher,
-    clock: w.clock,
-    notifier: w.outbox,
-    deadLetters: w.queue,
-    requeuer: w.queue,
-    passwordTtlSeconds: w.passwordTtlSeconds,
-    maxReceiveCount: w.queue.maxReceiveCount,
-    logger: w.logger,
-  };
-}
 
 function workerFor(w: World, metrics?: RecordingMetrics) {
   const handler = createWorkerHandler({ ...workerDeps(w), ...(metrics ? { metrics } : {}) });

@@ -5,7 +5,7 @@ import { lambdaContext } from '../../local/http-gateway';
 import { InProcessQueue } from '../../local/in-process-queue';
 import { RecordingMetrics } from '../fakes/recording-metrics';
 import { guidanceEvent, sqsEvent, sqsRecord } from '../fixtures/sqs';
-import { ALICE, BOB, createWorld, type World } from '../fixtures/world';
+import { ALICE, BOB, createWorld, workerDeps, type World } from '../fixtures/world';
 
 let world: World;
 
@@ -15,23 +15,8 @@ beforeEach(async () => {
 });
 afterEach(() => world.stop());
 
-function deps(w: World, overrides: Partial<WorkerDeps> = {}): WorkerDeps {
-  return {
-    users: w.users,
-    store: w.store,
-    bridge: w.bridge,
-    cipher: w.cipher,
-    clock: w.clock,
-    notifier: w.outbox,
-    deadLetters: w.queue,
-    requeuer: w.queue,
-    passwordTtlSeconds: w.passwordTtlSeconds,
-    maxReceiveCount: w.queue.maxReceiveCount,
-    logger: w.logger,
-    random: () => 0,
-    ...overrides,
-  };
-}
+/** Jitter off, so that waits are exact. */
+const deps = (w: World, overrides: Partial<WorkerDeps> = {}): WorkerDeps => workerDeps(w, { random: () => 0, ...overrides });
 
 async function deliverThroughQueue(queue: InProcessQueue, handler: ReturnType<typeof createWorkerHandler>, bodies: string[], timeoutMs = 20_000) {
   queue.start((event) => handler(event, lambdaContext('session-worker', 30_000)));
