@@ -1,8 +1,8 @@
 import { randomUUID, createHash } from 'node:crypto';
 import type { SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
-import { AppError } from '../shared/domain/errors';
+import { TransientFailure } from '../shared/domain/errors';
 import type { DeadLetterSink } from '../shared/ports/dead-letters';
-import type { EventQueue, QueuedMessage } from '../shared/ports/event-queue';
+import { QUEUE_UNAVAILABLE, type EventQueue, type QueuedMessage } from '../shared/ports/event-queue';
 import { CAPACITY_WAITS_ATTRIBUTE, type CapacityWaits, type MessageDeferrer, type MessageRequeuer } from '../shared/ports/message-deferrer';
 import { CORRELATION_ID_ATTRIBUTE } from '../shared/adapters/sqs-event-queue';
 import { LocalDeadLetterQueue, type DeadLetter } from './local-dead-letter-queue';
@@ -65,7 +65,7 @@ export class InProcessQueue implements EventQueue, DeadLetterSink, MessageDeferr
   async enqueue(message: QueuedMessage, correlationId: string): Promise<void> {
     if (this.failNextSends > 0) {
       this.failNextSends -= 1;
-      throw new AppError('queue_unavailable', 'The event could not be queued; Bridge will retry.');
+      throw new TransientFailure(QUEUE_UNAVAILABLE, 'The event could not be queued; Bridge will retry.');
     }
     this.send(JSON.stringify(message), correlationId);
   }

@@ -1,5 +1,5 @@
 import * as z from 'zod/mini';
-import { AppError } from '../shared/domain/errors';
+import { HttpError } from '../shared/http/errors';
 import { describeIssues } from '../shared/domain/guidance-event';
 import { APP_USER_ID, SIREN } from '../shared/domain/identifiers';
 import type { RevokeScope } from '../shared/domain/revoke-sessions';
@@ -7,7 +7,7 @@ import type { OpsQueue } from '../ops/ops-queue';
 import type { OpsSessions } from '../ops/ops-service';
 import { route, type LocalRoute } from './http-gateway';
 
-/** Answers one admin route from its parsed JSON body (the stack wraps it: JSON in and out, 4xx for AppError). */
+/** Answers one admin route from its parsed JSON body (the stack wraps it: JSON in and out, 4xx for HttpError). */
 export type LocalJsonRoute = (payload: (body: unknown) => unknown) => LocalRoute['invoke'];
 
 const handle = z.string().check(z.minLength(1), z.maxLength(200));
@@ -67,7 +67,7 @@ export function parseJsonBody(raw: string | undefined, isBase64Encoded: boolean)
   try {
     return JSON.parse(isBase64Encoded ? Buffer.from(raw, 'base64').toString('utf8') : raw);
   } catch {
-    throw new AppError('invalid_json', 'Body is not valid JSON.');
+    throw new HttpError('invalid_json', 'Body is not valid JSON.');
   }
 }
 
@@ -75,12 +75,12 @@ async function unlessStale(operation: () => Promise<void>): Promise<void> {
   try {
     await operation();
   } catch (error) {
-    throw new AppError('invalid_request', error instanceof Error ? error.message : 'Invalid receipt handle.');
+    throw new HttpError('invalid_request', error instanceof Error ? error.message : 'Invalid receipt handle.');
   }
 }
 
 function validate<T>(schema: z.ZodMiniType<T>, body: unknown): T {
   const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new AppError('invalid_request', `Invalid fields: ${describeIssues(parsed.error.issues)}.`);
+  if (!parsed.success) throw new HttpError('invalid_request', `Invalid fields: ${describeIssues(parsed.error.issues)}.`);
   return parsed.data;
 }

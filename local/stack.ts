@@ -38,7 +38,7 @@ import { LOCAL_SWEEP_INTERVAL_MS, startSweepTimer } from './sweep-timer';
 import { InProcessOpsQueue } from './in-process-ops-queue';
 import { opsRoutes, parseJsonBody } from './ops-routes';
 import { revokeSessions, type RevokeOptions, type RevokeScope } from '../shared/domain/revoke-sessions';
-import { AppError } from '../shared/domain/errors';
+import { HttpError } from '../shared/http/errors';
 import { errorResponse, json } from '../shared/http/responses';
 import { buildWebApp } from '../web/bundle';
 import { webAppRoutes } from './web-app';
@@ -196,7 +196,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         const result = await payload(parseJsonBody(event.body, event.isBase64Encoded ?? false));
         return { statusCode: 200, headers: { 'content-type': 'application/json', 'cache-control': 'no-store' }, body: JSON.stringify(result) };
       } catch (error) {
-        if (error instanceof AppError && error.status < 500) return errorResponse(error.status, error.code, error.message);
+        if (error instanceof HttpError && error.status < 500) return errorResponse(error.status, error.code, error.message);
         throw error;
       }
     };

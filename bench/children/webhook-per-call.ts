@@ -8,7 +8,7 @@ import { SqsEventQueue } from '../../shared/adapters/sqs-event-queue';
 import { acceptWebhook } from '../../shared/domain/accept-webhook';
 import { guidanceWebhookSchema, toGuidanceEvent } from '../../shared/domain/guidance-event';
 import { isSignedByAny, signBody } from '../../shared/domain/webhook-signature';
-import { header, rawBody } from '../../shared/http/error-middleware';
+import { header, rawBody } from '../../shared/http/request';
 import { logger, metricsSink } from '../../shared/observability';
 import { guidanceReadyBody, httpApiEvent, lambdaContext } from '../../test/fixtures/api-gateway';
 import { alternateBatches, type BatchPlan } from '../lib/alternate';

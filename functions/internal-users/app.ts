@@ -1,11 +1,11 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { AppError } from '../../shared/domain/errors';
 import { describeIssues } from '../../shared/domain/guidance-event';
 import { eraseUser, registerUser, type ManageUsersDeps } from '../../shared/domain/manage-users';
 import { toUserProfile, userProfileBodySchema } from '../../shared/domain/user-profile';
 import { httpErrors } from '../../shared/http/error-middleware';
+import { HttpError, noDomainErrors } from '../../shared/http/errors';
 import { bridgeUserParam, jsonBody } from '../../shared/http/request';
 import { json, noContent, type HttpResponse } from '../../shared/http/responses';
 
@@ -19,13 +19,13 @@ export interface InternalUsersDeps extends ManageUsersDeps {
 export function createInternalUsersHandler(deps: InternalUsersDeps) {
   // No early-timeout timer: it costs a setTimeout per call, and Lambda's own timeout applies.
   return middy<APIGatewayProxyEventV2, HttpResponse>({ timeoutEarlyInMillis: 0 })
-    .use(httpErrors(deps.logger))
+    .use(httpErrors(deps.logger, noDomainErrors))
     .handler(async (event) => {
       const bridgeUserUuid = bridgeUserParam(event);
       const method = event.requestContext.http.method.toUpperCase();
       if (method === 'PUT') {
         const parsed = userProfileBodySchema.safeParse(jsonBody(event, MAX_PROFILE_BODY_BYTES));
-        if (!parsed.success) throw new AppError('invalid_request', `Invalid fields: ${describeIssues(parsed.error.issues)}.`);
+        if (!parsed.success) throw new HttpError('invalid_request', `Invalid fields: ${describeIssues(parsed.error.issues)}.`);
         const profile = toUserProfile(bridgeUserUuid, parsed.data);
         await registerUser(profile, deps);
         deps.logger.info('User registered', { bridgeUserUuid, appUserId: profile.appUserId });
@@ -36,6 +36,6 @@ export function createInternalUsersHandler(deps: InternalUsersDeps) {
         deps.logger.info('User erased', { bridgeUserUuid });
         return noContent();
       }
-      throw new AppError('method_not_allowed', 'Use PUT or DELETE.');
+      throw new HttpError('method_not_allowed', 'Use PUT or DELETE.');
     });
 }

@@ -1,7 +1,6 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { AppError, RateLimited } from '../../shared/domain/errors';
 import { admitRequest } from '../../shared/domain/user-limits';
 import {
   deleteSession,
@@ -12,10 +11,12 @@ import {
   type RevealedSession,
 } from '../../shared/domain/reveal-guidance';
 import { httpErrors } from '../../shared/http/error-middleware';
+import { errorCodeOf, HttpError } from '../../shared/http/errors';
 import { companyParam, type Authenticate } from '../../shared/http/request';
 import { json, noContent, type HttpResponse } from '../../shared/http/responses';
 import { isAppUserId } from '../../shared/domain/identifiers';
 import { noMetrics, type MetricsSink } from '../../shared/ports/metrics';
+import { revealErrors } from './http-errors';
 
 export interface RevealHandlerDeps extends RevealDeps {
   /** Names the caller: in every composition root, the verified bearer token (`bearerTokenCaller`). */
@@ -27,7 +28,7 @@ export interface RevealHandlerDeps extends RevealDeps {
 const iso = (epochMs: number) => new Date(epochMs).toISOString();
 
 /** The outcome recorded for a failed call: the error's code, never its message. */
-const outcomeOf = (error: unknown) => (error instanceof AppError ? error.code : error instanceof RateLimited ? 'rate_limited' : 'internal_error');
+const outcomeOf = (error: unknown) => errorCodeOf(error, revealErrors);
 
 /** Stands in an audit line for a subject or company that failed validation. */
 const INVALID_INPUT = '(invalid)';
@@ -121,25 +122,25 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
 
   // No early-timeout timer: it costs a setTimeout per call, and Lambda's own timeout applies.
   return middy<APIGatewayProxyEventV2, HttpResponse>({ timeoutEarlyInMillis: 0 })
-    .use(httpErrors(deps.logger))
+    .use(httpErrors(deps.logger, revealErrors))
     .handler(async (event) => {
       const caller = await deps.authenticate(event);
       const route = routes.get(event.routeKey);
-      if (!route) throw new AppError('not_found', 'No such route.');
+      if (!route) throw new HttpError('not_found', 'No such route.');
       // A subject no app user can have (say, longer than a key may be) owns nothing: a stranger.
       if (!isAppUserId(caller)) {
         const action = AUDITED_ACTIONS.get(event.routeKey);
         if (!action) return json(200, { items: [] }); // GET /guidance
         const request = auditedRequest(action, event, INVALID_INPUT);
         audit(request, 'not_found');
-        throw new AppError('not_found', 'No guidance is ready for this company.');
+        throw new HttpError('not_found', 'No guidance is ready for this company.');
       }
       return route(event, caller);
     });
 }
 
 function revealed(session: RevealedSession | void): HttpResponse {
-  if (!session) throw new AppError('internal_error', 'No session was produced.');
+  if (!session) throw new HttpError('internal_error', 'No session was produced.');
   return json(200, {
     session_id: session.sessionId,
     url: session.url,

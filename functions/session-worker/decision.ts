@@ -1,5 +1,6 @@
 import { PermanentFailure, BridgeBusy, TransientFailure } from '../../shared/domain/errors';
 import { RATE_LIMITED_MAX_EVENT_AGE_SECONDS } from '../../shared/domain/limits';
+import { SECRET_FAILURE_REASONS } from '../../shared/ports/secret-source';
 
 /** What the worker does with a record whose processing failed. */
 export type WorkerDecision =
@@ -36,7 +37,12 @@ export const EVENT_IN_PROGRESS = 'event_in_progress';
  * secret cache, egress addresses not yet allow-listed): retried until the last receive, then
  * dead-lettered under the reason that names the likely cause.
  */
-export const RETRIED_UNTIL_LAST_RECEIVE: ReadonlySet<string> = new Set(['bridge_unauthorized', 'bridge_ip_not_allowed', 'bridge_unknown_user']);
+export const RETRIED_UNTIL_LAST_RECEIVE: ReadonlySet<string> = new Set([
+  'bridge_unauthorized',
+  'bridge_ip_not_allowed',
+  'bridge_unknown_user',
+  SECRET_FAILURE_REASONS.bridgeCredentialsInvalid,
+]);
 
 /** The worker's whole failure policy, in one pure function (see decision.test.ts for every case). */
 export function decideOnFailure(attempt: FailedAttempt): WorkerDecision {

@@ -1,7 +1,7 @@
 import type { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SecretsProvider } from '@aws-lambda-powertools/parameters/secrets';
-import { AppError } from '../domain/errors';
-import type { BridgeCredentials, BridgeCredentialSource, WebhookSecretSource } from '../ports/secret-source';
+import { Misconfigured, TransientFailure } from '../domain/errors';
+import { SECRET_FAILURE_REASONS as REASONS, type BridgeCredentials, type BridgeCredentialSource, type WebhookSecretSource } from '../ports/secret-source';
 
 /** How long a fetched secret is reused; a rotation keeps both secrets live for longer than this. */
 export const SECRET_CACHE_SECONDS = 300;
@@ -18,23 +18,28 @@ export class SecretsManagerSource implements WebhookSecretSource, BridgeCredenti
   }
 
   async webhookSecrets(): Promise<readonly string[]> {
-    return parseWebhookSecrets(await this.fetch(this.ids.webhookSecretId, 'webhook secret'));
+    const value = await this.fetch(this.ids.webhookSecretId, 'webhook secret', REASONS.webhookSecretUnavailable, REASONS.webhookSecretInvalid);
+    const secrets = parseWebhookSecrets(value);
+    if (secrets.length === 0) throw new Misconfigured(REASONS.webhookSecretInvalid, 'The webhook secret holds no secret.');
+    return secrets;
   }
 
   async bridgeCredentials(): Promise<BridgeCredentials> {
-    return parseBridgeCredentials(await this.fetch(this.ids.bridgeCredentialsSecretId, 'Bridge credentials'));
+    const value = await this.fetch(this.ids.bridgeCredentialsSecretId, 'Bridge credentials', REASONS.bridgeCredentialsUnavailable, REASONS.bridgeCredentialsInvalid);
+    return parseBridgeCredentials(value);
   }
 
-  private async fetch(secretId: string | undefined, what: string): Promise<string> {
-    if (!secretId) throw new AppError('internal_error', `No secret id configured for the ${what}.`);
+  /** Secrets Manager failing is transient (the SDK has retried already); a bad value is ours to fix. */
+  private async fetch(secretId: string | undefined, what: string, unavailable: string, invalid: string): Promise<string> {
+    if (!secretId) throw new Misconfigured(invalid, `No secret id configured for the ${what}.`);
     let value: unknown;
     try {
       value = await this.provider.get(secretId, { maxAge: SECRET_CACHE_SECONDS });
     } catch (error) {
-      throw new AppError('service_unavailable', `The ${what} could not be read.`, { cause: error });
+      throw new TransientFailure(unavailable, `The ${what} could not be read.`, { cause: error });
     }
     if (typeof value !== 'string' || value.length === 0) {
-      throw new AppError('internal_error', `The ${what} is empty or binary.`);
+      throw new Misconfigured(invalid, `The ${what} is empty or binary.`);
     }
     return value;
   }
@@ -54,11 +59,11 @@ export function parseBridgeCredentials(value: string): BridgeCredentials {
   try {
     parsed = JSON.parse(value);
   } catch {
-    throw new AppError('internal_error', 'Bridge credentials secret is not JSON.');
+    throw new Misconfigured(REASONS.bridgeCredentialsInvalid, 'Bridge credentials secret is not JSON.');
   }
   const { clientId, clientSecret } = (parsed ?? {}) as Record<string, unknown>;
   if (typeof clientId !== 'string' || typeof clientSecret !== 'string' || !clientId || !clientSecret) {
-    throw new AppError('internal_error', 'Bridge credentials secret needs string clientId and clientSecret.');
+    throw new Misconfigured(REASONS.bridgeCredentialsInvalid, 'Bridge credentials secret needs string clientId and clientSecret.');
   }
   return { clientId, clientSecret };
 }

@@ -1,6 +1,6 @@
 import { SendMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
-import { AppError } from '../domain/errors';
-import type { EventQueue, QueuedMessage } from '../ports/event-queue';
+import { TransientFailure } from '../domain/errors';
+import { QUEUE_UNAVAILABLE, type EventQueue, type QueuedMessage } from '../ports/event-queue';
 
 export const CORRELATION_ID_ATTRIBUTE = 'correlation_id';
 
@@ -23,7 +23,7 @@ export class SqsEventQueue implements EventQueue {
         }),
       );
     } catch (error) {
-      throw new AppError('queue_unavailable', 'The event could not be queued; Bridge will retry.', { cause: error });
+      throw new TransientFailure(QUEUE_UNAVAILABLE, 'The event could not be queued; Bridge will retry.', { cause: error });
     }
   }
 }

@@ -1,6 +1,6 @@
-import { AppError } from './errors';
+import { DomainError } from './errors';
 import { describeIssues, guidanceWebhookSchema, toGuidanceEvent, type GuidanceEvent } from './guidance-event';
-import { GUIDANCE_EVENT_TYPE, WEBHOOK_MAX_BODY_BYTES, WEBHOOK_MAX_FUTURE_SKEW_SECONDS } from './limits';
+import { GUIDANCE_EVENT_TYPE, WEBHOOK_MAX_FUTURE_SKEW_SECONDS } from './limits';
 import { isSignedByAny } from './webhook-signature';
 import type { EventQueue } from '../ports/event-queue';
 import type { Clock } from '../ports/clock';
@@ -27,7 +27,7 @@ export interface WebhookDelivery {
 
 /**
  * Accept one delivery from Bridge:
- * 1. refuse oversized bodies before any work;
+ * 1. (the edge has refused oversized bodies before any work);
  * 2. verify the signature over the raw bytes against every live secret;
  * 3. parse JSON; answer `ignored` for any other event type;
  * 4. validate the guidance event and derive its deterministic key;
@@ -35,12 +35,9 @@ export interface WebhookDelivery {
  * 6. queue it, and only then answer `accepted`.
  */
 export async function acceptWebhook(delivery: WebhookDelivery, deps: AcceptWebhookDeps): Promise<WebhookOutcome> {
-  if (delivery.body.length > WEBHOOK_MAX_BODY_BYTES) {
-    throw new AppError('payload_too_large', `Body exceeds ${WEBHOOK_MAX_BODY_BYTES} bytes.`);
-  }
   const secrets = await deps.secrets.webhookSecrets();
   if (!isSignedByAny(delivery.body, delivery.signatureHeader, secrets)) {
-    throw new AppError('invalid_signature', 'Missing or invalid BridgeApi-Signature.');
+    throw new DomainError('invalid_signature', 'Missing or invalid BridgeApi-Signature.');
   }
 
   const payload = parseJson(delivery.body);
@@ -51,7 +48,7 @@ export async function acceptWebhook(delivery: WebhookDelivery, deps: AcceptWebho
 
   const parsed = guidanceWebhookSchema.safeParse(payload);
   if (!parsed.success) {
-    throw new AppError('invalid_event', `Invalid fields: ${describeIssues(parsed.error.issues)}.`);
+    throw new DomainError('invalid_event', `Invalid fields: ${describeIssues(parsed.error.issues)}.`);
   }
   const now = deps.clock.now();
   const event = toGuidanceEvent(parsed.data, now);
@@ -66,7 +63,7 @@ function parseJson(body: Buffer): unknown {
     return JSON.parse(body.toString('utf8'));
   } catch {
     // No `cause`: JSON.parse's message quotes the body, which must never reach a log.
-    throw new AppError('invalid_json', 'Body is not valid JSON.');
+    throw new DomainError('unreadable_event', 'Body is not valid JSON.');
   }
 }
 

@@ -1,34 +1,27 @@
-/** Every error the product reports, by kind. The HTTP layer maps `status`; 5xx never shows `message`. */
-export const ERROR_STATUS = {
-  invalid_signature: 401,
-  unauthorized: 401,
-  forbidden: 403,
-  not_found: 404,
-  method_not_allowed: 405,
-  invalid_request: 400,
-  invalid_json: 400,
-  invalid_event: 400,
-  payload_too_large: 413,
-  rate_limited: 429,
-  unsupported_media_type: 415,
-  upstream_error: 502,
-  queue_unavailable: 503,
-  service_unavailable: 503,
-  internal_error: 500,
-} as const;
+/**
+ * What a use case can say went wrong, in its own words. Nothing here knows HTTP: each API maps these
+ * codes to an answer once, at its edge. Messages are fixed texts of ours, safe to show a caller.
+ */
+export type DomainErrorCode =
+  /** The delivery is not provably Bridge's. */
+  | 'invalid_signature'
+  /** The signed bytes are not a JSON document. */
+  | 'unreadable_event'
+  /** A guidance event whose fields break the contract. */
+  | 'invalid_event'
+  /** Nothing the caller owns answers to this name. */
+  | 'not_found'
+  /** A dependency failed in a way a retry may fix. */
+  | 'unavailable';
 
-export type ErrorCode = keyof typeof ERROR_STATUS;
-
-export class AppError extends Error {
-  readonly status: number;
+export class DomainError extends Error {
+  override readonly name = 'DomainError'; // explicit: bundles are minified
   constructor(
-    readonly code: ErrorCode,
+    readonly code: DomainErrorCode,
     message: string,
     options?: ErrorOptions,
   ) {
     super(message, options);
-    this.name = 'AppError';
-    this.status = ERROR_STATUS[code];
   }
 }
 
@@ -45,7 +38,12 @@ abstract class ProcessingFailure extends Error {
 
 /** Retrying cannot help (bad input, unknown user, Bridge said no): dead-letter at once. */
 export class PermanentFailure extends ProcessingFailure {
-  override readonly name = 'PermanentFailure'; // explicit: bundles are minified
+  override readonly name: string = 'PermanentFailure'; // explicit: bundles are minified
+}
+
+/** Our own setup is wrong (a secret missing or malformed): nothing works until an operator fixes it. */
+export class Misconfigured extends PermanentFailure {
+  override readonly name = 'Misconfigured';
 }
 
 /** May succeed later (timeouts, throttling, 5xx): let the queue redeliver. */

@@ -1,4 +1,4 @@
-import { AppError, PermanentFailure, TransientFailure } from './errors';
+import { DomainError, PermanentFailure } from './errors';
 import { isLive, secretContextOf, type GuidanceRecord, type StoredSession } from './guidance-session';
 import { issueSession, type IssueSessionDeps } from './issue-session';
 import { assertStillOwned } from './manage-users';
@@ -76,7 +76,7 @@ export async function revealPassword(appUserId: string, company: string, deps: R
     const renewed = await issueFor(guidance, null, deps);
     if (renewed) return renewed;
   }
-  throw new AppError('service_unavailable', 'The session changed too often; retry.');
+  throw new DomainError('unavailable', 'The session changed too often; retry.');
 }
 
 /** Invalidate the current session (suspected leak) and return a new one. */
@@ -98,7 +98,7 @@ export async function deleteSession(appUserId: string, company: string, deps: Re
 
 async function ownGuidance(appUserId: string, company: string, deps: RevealDeps): Promise<GuidanceRecord> {
   const guidance = await deps.store.getGuidance(appUserId, company);
-  if (!guidance) throw new AppError('not_found', 'No guidance is ready for this company.');
+  if (!guidance) throw notFound();
   return guidance;
 }
 
@@ -117,7 +117,7 @@ async function decryptAndCount(
     password = await deps.cipher.decrypt(session.ciphertext, context);
   } catch (error) {
     if (error instanceof UndecryptableSecret) return UNDECRYPTABLE;
-    throw new AppError('service_unavailable', 'The password could not be decrypted; retry.', { cause: error });
+    throw new DomainError('unavailable', 'The password could not be decrypted; retry.', { cause: error });
   }
   // Counted only while still live, read after the decrypt: a password is never returned past expires_at.
   const count = await deps.store.countReveal(appUserId, company, session.sessionId, deps.clock.now());
@@ -127,25 +127,20 @@ async function decryptAndCount(
 
 async function issueFor(guidance: GuidanceRecord, replaces: string | null, deps: RevealDeps): Promise<RevealedSession | undefined> {
   const profile = await deps.users.getProfile(guidance.bridgeUserUuid);
-  if (!profile || profile.appUserId !== guidance.appUserId) {
-    throw new AppError('not_found', 'No guidance is ready for this company.');
-  }
+  if (!profile || profile.appUserId !== guidance.appUserId) throw notFound();
   // Counted before Bridge is asked: a flood of renewals or rotations by one user stops here.
   if (deps.userLimits) await admitBridgeSession(guidance.appUserId, { ...deps.userLimits, clock: deps.clock });
-  let issued;
-  try {
-    issued = await issueSession(
-      { profile, companyIdentificationNumber: guidance.companyIdentificationNumber, eventTimestamp: guidance.eventTimestamp, replaces },
-      deps,
-    );
-  } catch (error) {
-    throw asHttpError(error);
-  }
+  // Bridge's failures (TransientFailure, PermanentFailure) reach the caller as they are: the edge names them.
+  const issued = await issueSession(
+    { profile, companyIdentificationNumber: guidance.companyIdentificationNumber, eventTimestamp: guidance.eventTimestamp, replaces },
+    deps,
+  );
   if (!issued.stored) return undefined;
   try {
     await assertStillOwned(profile, deps);
   } catch (error) {
-    if (error instanceof PermanentFailure) throw new AppError('not_found', 'No guidance is ready for this company.');
+    // The Bridge user moved to someone else meanwhile: to this caller, the guidance is gone.
+    if (error instanceof PermanentFailure) throw notFound();
     throw error;
   }
   const { session, password } = issued;
@@ -155,12 +150,7 @@ async function issueFor(guidance: GuidanceRecord, replaces: string | null, deps:
   return { sessionId: session.sessionId, url: session.url, password, expiresAt: session.expiresAt };
 }
 
-function asHttpError(error: unknown): unknown {
-  if (error instanceof TransientFailure) {
-    return new AppError('service_unavailable', 'Bridge is unavailable; retry later.', { cause: error });
-  }
-  if (error instanceof PermanentFailure) {
-    return new AppError('upstream_error', 'Bridge refused to create a session.', { cause: error });
-  }
-  return error;
+/** Also the answer for someone else's guidance: whether it exists is not the caller's business. */
+function notFound(): DomainError {
+  return new DomainError('not_found', 'No guidance is ready for this company.');
 }

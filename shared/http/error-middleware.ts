@@ -1,32 +1,23 @@
 import type middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { AppError, RateLimited } from '../domain/errors';
+import { PermanentFailure, TransientFailure } from '../domain/errors';
+import { answerTo, HttpError, type ErrorMapping } from './errors';
 import { errorResponse, type HttpResponse } from './responses';
 
 /**
- * Maps any thrown error to the contract's JSON error body. An AppError's message is a fixed text
- * of ours and safe to show; any other error is a 500 with a fixed text, logged by name only
- * (messages of SDK or fetch errors may quote request data).
+ * The one place an API's errors become answers: an HttpError as it is, anything else through the
+ * API's mapping. What is left is a 503 (an AWS dependency failed after the SDK's retries) or a 500.
+ * Only names and our own reasons are logged: messages of SDK or fetch errors may quote request data.
  */
-export function httpErrors(logger: Logger): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
+export function httpErrors(logger: Logger, mapping: ErrorMapping): middy.MiddlewareObj<APIGatewayProxyEventV2, HttpResponse> {
   return {
     onError: async (request) => {
       const error = request.error;
-      if (error instanceof RateLimited) {
-        const response = errorResponse(429, 'rate_limited', error.message);
-        request.response = { ...response, headers: { ...response.headers, 'retry-after': String(error.retryAfterSeconds) } };
-        return;
-      }
-      if (error instanceof AppError && error.status < 500) {
-        request.response = errorResponse(error.status, error.code, error.message);
-        return;
-      }
-      if (error instanceof AppError) {
-        // Our own messages are fixed texts; only the cause (an SDK or fetch error) could quote data, and it is not shown.
-        logger.warn('Request failed', { errorCode: error.code, errorName: error.cause instanceof Error ? error.cause.name : undefined });
-        // A 500 is our misconfiguration: the caller learns nothing about it.
-        request.response = errorResponse(error.status, error.code, error.status === 500 ? 'Internal error.' : error.message);
+      const mapped = error instanceof HttpError ? error : mapping(error);
+      if (mapped) {
+        if (mapped.status >= 500) logger.warn('Request failed', { errorCode: mapped.code, ...causeOf(error) });
+        request.response = answerTo(mapped);
         return;
       }
       if (isAwsServiceError(error)) {
@@ -41,22 +32,14 @@ export function httpErrors(logger: Logger): middy.MiddlewareObj<APIGatewayProxyE
   };
 }
 
-/** Header lookup that ignores case: API Gateway lower-cases, other callers may not. */
-export function header(event: APIGatewayProxyEventV2, name: string): string | undefined {
-  const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(event.headers ?? {})) {
-    if (key.toLowerCase() === wanted) return value;
-  }
-  return undefined;
-}
-
-/** The body exactly as received: API Gateway base64-encodes binary-looking payloads. */
-export function rawBody(event: APIGatewayProxyEventV2): Buffer {
-  if (event.body === undefined || event.body === null) return Buffer.alloc(0);
-  return event.isBase64Encoded ? Buffer.from(event.body, 'base64') : Buffer.from(event.body, 'utf8');
+/** What an operator needs to act on a 5xx: our reason when we have one, else the cause's name. */
+function causeOf(error: unknown): { reason?: string; errorName?: string } {
+  if (error instanceof TransientFailure || error instanceof PermanentFailure) return { reason: error.reason };
+  const cause = error instanceof Error ? error.cause : undefined;
+  return cause instanceof Error ? { errorName: cause.name } : {};
 }
 
 /** An error the AWS SDK raised for a service answer or a network failure. */
-function isAwsServiceError(error: unknown): boolean {
+export function isAwsServiceError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && '$metadata' in error;
 }

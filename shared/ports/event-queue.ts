@@ -8,3 +8,6 @@ export type QueuedMessage = GuidanceEvent | SessionRenewal;
 export interface EventQueue {
   enqueue(message: QueuedMessage, correlationId: string): Promise<void>;
 }
+
+/** The reason of a failed enqueue (the SDK has retried already): the caller answers 503 and is retried. */
+export const QUEUE_UNAVAILABLE = 'queue_unavailable';

@@ -12,3 +12,11 @@ export interface BridgeCredentials {
 export interface BridgeCredentialSource {
   bridgeCredentials(): Promise<BridgeCredentials>;
 }
+
+/** Dead-letter and log reasons for a secret that could not be used (named in docs/runbook.md). */
+export const SECRET_FAILURE_REASONS = {
+  webhookSecretUnavailable: 'webhook_secret_unavailable',
+  webhookSecretInvalid: 'webhook_secret_invalid',
+  bridgeCredentialsUnavailable: 'bridge_credentials_unavailable',
+  bridgeCredentialsInvalid: 'bridge_credentials_invalid',
+} as const;

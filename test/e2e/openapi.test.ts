@@ -8,7 +8,7 @@ import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { LocalAesGcmCipher } from '../../shared/adapters/local-aes-cipher';
-import { ERROR_STATUS } from '../../shared/domain/errors';
+import { ERROR_STATUS } from '../../shared/http/errors';
 import type { SecretContext } from '../../shared/domain/guidance-session';
 import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/limits';
 import { signBody } from '../../shared/domain/webhook-signature';

@@ -11,7 +11,7 @@ import { DynamoGuidanceStore } from '../../shared/adapters/dynamo-guidance-store
 import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory';
 import { LocalAesGcmCipher } from '../../shared/adapters/local-aes-cipher';
 import { documentClient } from '../../shared/aws/clients';
-import { ERROR_STATUS } from '../../shared/domain/errors';
+import { ERROR_STATUS } from '../../shared/http/errors';
 import { registerUser } from '../../shared/domain/manage-users';
 import { processGuidanceEvent } from '../../shared/domain/process-guidance-event';
 import type { UserProfile } from '../../shared/domain/user-profile';

@@ -1,4 +1,4 @@
-import { AppError } from '../../shared/domain/errors';
+import { DomainError } from '../../shared/domain/errors';
 import { revealPassword, rotateSession, type RevealDeps } from '../../shared/domain/reveal-guidance';
 import { GatedBridge } from '../fakes/gated-bridge';
 import { beforeNextCall } from '../fakes/interleave';
@@ -17,7 +17,7 @@ beforeEach(async () => {
   await world.guidanceReady();
 });
 
-const notFound = expect.objectContaining({ code: 'not_found', status: 404 });
+const notFound = expect.objectContaining({ code: 'not_found' });
 const passwordOf = (sessionId: string) => world.bridge.issued.find((issued) => issued.id === sessionId)?.password;
 
 describe('a renewal checks who owns the Bridge user', () => {
@@ -29,7 +29,7 @@ describe('a renewal checks who owns the Bridge user', () => {
     const outcome = await revealPassword('alice', COMPANY, { ...deps, users }).catch((error: unknown) => error);
 
     expect(outcome).toEqual(notFound);
-    expect(outcome).toBeInstanceOf(AppError);
+    expect(outcome).toBeInstanceOf(DomainError);
     expect(world.bridge.requests).toHaveLength(1); // no session was made for bob on alice's behalf
     expect(await world.store.getSession('bob', COMPANY)).toBeUndefined();
   });

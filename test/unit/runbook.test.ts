@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { QUEUE_MOVED_REASON } from '../../ops/dead-letter-view';
+import { SECRET_FAILURE_REASONS } from '../../shared/ports/secret-source';
 
 const ROOT = path.join(__dirname, '..', '..');
 const runbook = readFileSync(path.join(ROOT, 'docs', 'runbook.md'), 'utf8');
@@ -26,8 +27,9 @@ function deadLetterReasons(): Set<string> {
     for (const match of source.matchAll(pattern)) reasons.add(match[1]!);
   }
   // Named by the Bridge client for answers it refuses (redirects, credentials, egress addresses), the
-  // templated permanent status, the transient failures that ran out of receives, and SQS's own move.
-  for (const reason of ['bridge_invalid_response', 'bridge_unauthorized', 'bridge_ip_not_allowed', 'bridge_<status>', 'retries_exhausted:<cause>', QUEUE_MOVED_REASON]) {
+  // templated permanent status, the transient failures that ran out of receives, SQS's own move, and
+  // an unusable credentials secret (Misconfigured, named by the secret source).
+  for (const reason of ['bridge_invalid_response', 'bridge_unauthorized', 'bridge_ip_not_allowed', 'bridge_<status>', 'retries_exhausted:<cause>', QUEUE_MOVED_REASON, SECRET_FAILURE_REASONS.bridgeCredentialsInvalid]) {
     reasons.add(reason);
   }
   return reasons;

@@ -4,7 +4,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { createWebhookHandler } from '../../functions/bridge-webhook/app';
 import { SqsEventQueue } from '../../shared/adapters/sqs-event-queue';
-import { AppError } from '../../shared/domain/errors';
+import { Misconfigured, TransientFailure } from '../../shared/domain/errors';
 import { signBody } from '../../shared/domain/webhook-signature';
 import { logger } from '../../shared/observability';
 import {
@@ -496,7 +496,7 @@ describe('POST /webhooks/bridge: queue failures', () => {
     // Arrange
     const failing = buildHandler({
       secrets: async () => {
-        throw new AppError('service_unavailable', 'The webhook secret could not be read.', { cause: new Error('ThrottlingException: rate exceeded for arn:aws:secretsmanager:x') });
+        throw new TransientFailure('webhook_secret_unavailable', 'The webhook secret could not be read.', { cause: new Error('ThrottlingException: rate exceeded for arn:aws:secretsmanager:x') });
       },
     });
 
@@ -506,6 +506,23 @@ describe('POST /webhooks/bridge: queue failures', () => {
     // Assert
     expectError(response, 503, 'service_unavailable');
     expect(JSON.stringify(response.json)).not.toContain('secretsmanager');
+    expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
+  });
+
+  it('answers 500 internal_error, naming nothing, when the webhook secret is misconfigured', async () => {
+    // Arrange
+    const failing = buildHandler({
+      secrets: async () => {
+        throw new Misconfigured('webhook_secret_invalid', 'The webhook secret holds no secret.');
+      },
+    });
+
+    // Act
+    const response = await deliver(signed(guidanceReadyBody({ timestamp: NOW_MS })), failing);
+
+    // Assert
+    expectError(response, 500, 'internal_error');
+    expect(JSON.stringify(response.json)).not.toContain('webhook secret');
     expect(sqsMock).not.toHaveReceivedCommand(SendMessageCommand);
   });
 

@@ -1,5 +1,5 @@
 import { decideOnFailure, EVENT_IN_PROGRESS, type FailedAttempt, type WorkerDecision } from '../../functions/session-worker/decision';
-import { PermanentFailure, BridgeBusy, TransientFailure } from '../../shared/domain/errors';
+import { PermanentFailure, BridgeBusy, Misconfigured, TransientFailure } from '../../shared/domain/errors';
 
 const HOUR_MS = 3600_000;
 const base: Omit<FailedAttempt, 'error'> = {
@@ -39,7 +39,10 @@ const cases: [string, Partial<FailedAttempt> & { error: unknown }, WorkerDecisio
   ['Bridge 401 "user not found", receives left: retried', { error: permanent('bridge_unknown_user'), receiveCount: 2 }, { action: 'retry' }],
   ['Bridge 401 "user not found" on the last receive: dead-lettered as bridge_unknown_user', { error: permanent('bridge_unknown_user'), receiveCount: 5 }, { action: 'dead_letter', reason: 'bridge_unknown_user' }],
   ['Bridge 401 past the last receive (a redrive): dead-lettered', { error: permanent('bridge_unauthorized'), receiveCount: 7 }, { action: 'dead_letter', reason: 'bridge_unauthorized' }],
+  ['Bridge credentials secret unusable, receives left: retried (a placeholder is fixed at deploy time)', { error: new Misconfigured('bridge_credentials_invalid', 'x') }, { action: 'retry' }],
+  ['Bridge credentials secret unusable on the last receive: dead-lettered naming it', { error: new Misconfigured('bridge_credentials_invalid', 'x'), receiveCount: 5 }, { action: 'dead_letter', reason: 'bridge_credentials_invalid' }],
   // Transient failures.
+  ['Secrets Manager unreadable on the last receive: dead-lettered, naming the secret', { error: new TransientFailure('bridge_credentials_unavailable', 'x'), receiveCount: 5 }, { action: 'dead_letter', reason: 'retries_exhausted:bridge_credentials_unavailable' }],
   ['Bridge 503, receives left: retried', { error: transient('bridge_503') }, { action: 'retry' }],
   ['Bridge 503 on the last receive: dead-lettered, naming the cause', { error: transient('bridge_503'), receiveCount: 5 }, { action: 'dead_letter', reason: 'retries_exhausted:bridge_503' }],
   ['an unexpected error (a crash in an adapter): retried', { error: new TypeError('boom') }, { action: 'retry' }],
