@@ -41,7 +41,7 @@ export async function eraseUser(bridgeUserUuid: string, deps: ManageUsersDeps): 
 
 /**
  * The Bridge user was re-registered under another app user while writing for the previous one.
- * Still "unknown user" to the previous owner (a reveal answers 404); the worker instead handles the
+ * Still "unknown user" to the previous owner (a reveal finds nothing); the worker instead handles the
  * event again for `newOwner`, whose event it now is.
  */
 export class OwnerChanged extends PermanentFailure {

@@ -50,11 +50,11 @@ export async function listGuidance(appUserId: string, deps: RevealDeps): Promise
 
 /**
  * Show the caller their password:
- * 1. the guidance must be the caller's (else 404, like a missing one);
+ * 1. the guidance must be the caller's (else not_found, like a missing one);
  * 2. a live session is decrypted first, then its reveal is counted (a failed decrypt changes nothing);
  * 3. a gone or expired one is renewed with Bridge; a concurrent renewal wins and is used instead;
  * 4. one that can never be decrypted (corrupt, or under a replaced key) is replaced the same way,
- *    instead of answering 503 until it expires;
+ *    instead of failing as unavailable until it expires;
  * 5. the password is decrypted with the context of the request (caller, company), never with what
  *    the stored item says; an item bound to anyone else is never decrypted (see `readBoundSession`).
  */
