@@ -39,6 +39,7 @@ import { InProcessOpsQueue } from './in-process-ops-queue';
 import { opsRoutes, parseJsonBody } from './ops-routes';
 import { revokeSessions, type RevokeOptions, type RevokeScope } from '../shared/domain/revoke-sessions';
 import { HttpError } from '../shared/http/errors';
+import { API_ROUTES, routeKeyOf } from '../shared/http/routes';
 import { errorResponse, json } from '../shared/http/responses';
 import { buildWebApp } from '../web/bundle';
 import { webAppRoutes } from './web-app';
@@ -208,12 +209,14 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
   const routes: LocalRoute[] = [
     route('POST /webhooks/bridge', 'none', asLambda('bridge-webhook', webhook)),
-    route('PUT /internal/users/{bridge_user_uuid}', 'admin', asLambda('internal-users', internalUsers)),
-    route('DELETE /internal/users/{bridge_user_uuid}', 'admin', asLambda('internal-users', internalUsers)),
-    route('GET /guidance', 'jwt', asLambda('reveal-api', reveal)),
-    route('POST /guidance/{company_identification_number}/reveal', 'jwt', asLambda('reveal-api', reveal)),
-    route('DELETE /guidance/{company_identification_number}/session', 'jwt', asLambda('reveal-api', reveal)),
-    route('POST /guidance/{company_identification_number}/rotate', 'jwt', asLambda('reveal-api', reveal)),
+    // The route table, as API Gateway serves it: IAM routes take the admin token on a laptop.
+    ...API_ROUTES.map((declared) =>
+      route(
+        routeKeyOf(declared),
+        declared.auth === 'iam' ? 'admin' : 'jwt',
+        declared.api === 'reveal' ? asLambda('reveal-api', reveal) : asLambda('internal-users', internalUsers),
+      ),
+    ),
     route('GET /_local/outbox', 'admin', localOnly(() => ({ items: outbox.entries }))),
     route('GET /_local/dead-letters', 'admin', localOnly(() => ({ items: queue.deadLetters }))),
     ...opsRoutes(new InProcessOpsQueue(queue), opsSessions, localOnly),

@@ -2,6 +2,7 @@ import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { admitRequest } from '../../shared/domain/user-limits';
+import { DomainError } from '../../shared/domain/errors';
 import {
   deleteSession,
   listGuidance,
@@ -13,6 +14,7 @@ import {
 import { httpErrors } from '../../shared/http/error-middleware';
 import { errorCodeOf, HttpError } from '../../shared/http/errors';
 import { companyParam, type Authenticate } from '../../shared/http/request';
+import { REVEAL_ROUTES, routeKeyOf, type RevealAction, type RevealRoute } from '../../shared/http/routes';
 import { json, noContent, type HttpResponse } from '../../shared/http/responses';
 import { isAppUserId } from '../../shared/domain/identifiers';
 import { noMetrics, type MetricsSink } from '../../shared/ports/metrics';
@@ -33,17 +35,18 @@ const outcomeOf = (error: unknown) => errorCodeOf(error, revealErrors);
 /** Stands in an audit line for a subject or company that failed validation. */
 const INVALID_INPUT = '(invalid)';
 
-const AUDITED_ACTIONS = new Map<string, 'reveal' | 'rotate' | 'delete'>([
-  ['POST /guidance/{company_identification_number}/reveal', 'reveal'],
-  ['POST /guidance/{company_identification_number}/rotate', 'rotate'],
-  ['DELETE /guidance/{company_identification_number}/session', 'delete'],
-]);
+/** An answer, and the session it handed out (for the audit line: its id, never its secrets). */
+interface Served {
+  readonly response: HttpResponse;
+  readonly sessionId?: string;
+}
+type RouteHandler = (event: APIGatewayProxyEventV2, caller: string) => Promise<Served>;
 
 /** The reveal API: the caller is the JWT's `sub`; every answer is `Cache-Control: no-store`. */
 export function createRevealHandler(deps: RevealHandlerDeps) {
   const metrics = deps.metrics ?? noMetrics;
   interface AuditedRequest {
-    readonly action: 'reveal' | 'rotate' | 'delete';
+    readonly action: RevealAction;
     readonly appUserId: string;
     readonly company: string;
     readonly correlationId: string;
@@ -53,40 +56,24 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
   const audit = (request: AuditedRequest, outcome: string, sessionId?: string) => {
     const { action, appUserId, company, correlationId } = request;
     deps.logger.info('Audit', { correlationId, audit: { action, appUserId, company, outcome, ...(sessionId ? { sessionId } : {}) } });
-    metrics.count('RevealApiRequests', { action, outcome });
   };
-  const audited = async (request: AuditedRequest, run: () => Promise<RevealedSession | void>) => {
-    try {
-      const result = await run();
-      audit(request, 'success', result?.sessionId);
-      return result;
-    } catch (error) {
-      audit(request, outcomeOf(error));
-      throw error;
-    }
-  };
+  const auditedRequest = (action: RevealAction, event: APIGatewayProxyEventV2, caller: string): AuditedRequest => ({
+    action,
+    appUserId: caller,
+    company: event.pathParameters?.company_identification_number === undefined ? INVALID_INPUT : safeCompany(event),
+    correlationId: event.requestContext.requestId,
+  });
   // Per user: one user's calls never use up another's allowance. Absent in tests that do not need it.
   const admit = async (caller: string) => {
     if (deps.userLimits) await admitRequest(caller, { ...deps.userLimits, clock: deps.clock });
   };
-  const auditedRequest = (action: AuditedRequest['action'], event: APIGatewayProxyEventV2, caller: string): AuditedRequest => {
-    const request = { action, appUserId: caller, company: INVALID_INPUT, correlationId: event.requestContext.requestId };
-    try {
-      return { ...request, company: companyParam(event) };
-    } catch (error) {
-      audit(request, outcomeOf(error));
-      throw error;
-    }
-  };
 
-  const routes = new Map<string, (event: APIGatewayProxyEventV2, caller: string) => Promise<HttpResponse>>(Object.entries({
-    'GET /guidance': async (_event, caller) => {
-      const items = await admit(caller).then(() => listGuidance(caller, deps)).catch((error: unknown) => {
-        metrics.count('RevealApiRequests', { action: 'list', outcome: outcomeOf(error) });
-        throw error;
-      });
-      metrics.count('RevealApiRequests', { action: 'list', outcome: 'success' });
-      return json(200, {
+  // One binding per action of the route table (shared/http/routes.ts).
+  const actions: Record<RevealAction, RouteHandler> = {
+    list: async (_event, caller) => {
+      await admit(caller);
+      const items = await listGuidance(caller, deps);
+      return answered(json(200, {
         items: items.map((item) => ({
           company_identification_number: item.companyIdentificationNumber,
           ready_at: iso(item.readyAt),
@@ -94,31 +81,42 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
             ? { id: item.session.id, url: item.session.url, expires_at: iso(item.session.expiresAt), reveal_count: item.session.revealCount }
             : null,
         })),
-      });
-    },
-    'POST /guidance/{company_identification_number}/reveal': async (event, caller) => {
-      const request = auditedRequest('reveal', event, caller);
-      return revealed(await audited(request, async () => {
-        await admit(caller);
-        return revealPassword(caller, request.company, deps);
       }));
     },
-    'POST /guidance/{company_identification_number}/rotate': async (event, caller) => {
-      const request = auditedRequest('rotate', event, caller);
-      return revealed(await audited(request, async () => {
-        await admit(caller);
-        return rotateSession(caller, request.company, deps);
-      }));
+    reveal: async (event, caller) => {
+      const company = companyParam(event);
+      await admit(caller);
+      return revealed(await revealPassword(caller, company, deps));
     },
-    'DELETE /guidance/{company_identification_number}/session': async (event, caller) => {
-      const request = auditedRequest('delete', event, caller);
-      await audited(request, async () => {
-        await admit(caller);
-        return deleteSession(caller, request.company, deps);
-      });
-      return noContent();
+    rotate: async (event, caller) => {
+      const company = companyParam(event);
+      await admit(caller);
+      return revealed(await rotateSession(caller, company, deps));
     },
-  }));
+    delete: async (event, caller) => {
+      const company = companyParam(event);
+      await admit(caller);
+      await deleteSession(caller, company, deps);
+      return answered(noContent());
+    },
+  };
+  const routes = new Map(REVEAL_ROUTES.map((route) => [routeKeyOf(route), route]));
+
+  // Records the outcome of every call by action (and audits the audited routes), whatever the answer.
+  const served = async (route: RevealRoute, event: APIGatewayProxyEventV2, caller: string, run: () => Promise<Served>) => {
+    const request = auditedRequest(route.action, event, caller);
+    try {
+      const { response, sessionId } = await run();
+      if (route.audited) audit(request, 'success', sessionId);
+      metrics.count('RevealApiRequests', { action: route.action, outcome: 'success' });
+      return response;
+    } catch (error) {
+      const outcome = outcomeOf(error);
+      if (route.audited) audit(request, outcome);
+      metrics.count('RevealApiRequests', { action: route.action, outcome });
+      throw error;
+    }
+  };
 
   // No early-timeout timer: it costs a setTimeout per call, and Lambda's own timeout applies.
   return middy<APIGatewayProxyEventV2, HttpResponse>({ timeoutEarlyInMillis: 0 })
@@ -129,22 +127,35 @@ export function createRevealHandler(deps: RevealHandlerDeps) {
       if (!route) throw new HttpError('not_found', 'No such route.');
       // A subject no app user can have (say, longer than a key may be) owns nothing: a stranger.
       if (!isAppUserId(caller)) {
-        const action = AUDITED_ACTIONS.get(event.routeKey);
-        if (!action) return json(200, { items: [] }); // GET /guidance
-        const request = auditedRequest(action, event, INVALID_INPUT);
-        audit(request, 'not_found');
-        throw new HttpError('not_found', 'No guidance is ready for this company.');
+        return served(route, event, INVALID_INPUT, async () => {
+          if (route.action === 'list') return answered(json(200, { items: [] }));
+          companyParam(event); // a malformed company is still a 400, whoever asks
+          throw new DomainError('not_found', 'No guidance is ready for this company.');
+        });
       }
-      return route(event, caller);
+      return served(route, event, caller, () => actions[route.action](event, caller));
     });
 }
 
-function revealed(session: RevealedSession | void): HttpResponse {
-  if (!session) throw new HttpError('internal_error', 'No session was produced.');
-  return json(200, {
+/** The company for an audit line: the path's value only once it passed validation. */
+function safeCompany(event: APIGatewayProxyEventV2): string {
+  try {
+    return companyParam(event);
+  } catch {
+    return INVALID_INPUT;
+  }
+}
+
+function answered(response: HttpResponse): Served {
+  return { response };
+}
+
+function revealed(session: RevealedSession): Served {
+  const response = json(200, {
     session_id: session.sessionId,
     url: session.url,
     password: session.password,
     expires_at: iso(session.expiresAt),
   });
+  return { response, sessionId: session.sessionId };
 }

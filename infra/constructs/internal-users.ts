@@ -8,6 +8,7 @@ import { Construct } from 'constructs';
 import type { RelayHttpApi } from './http-api';
 import { ServiceFunction, type LogSettings } from './service-function';
 import { ERASE_ITEMS, grantItems, grantKeyOnlyErasure, grantTableKey, ITEM_PREFIXES } from './table-access';
+import { INTERNAL_ROUTES } from '../../shared/http/routes';
 
 export interface InternalUsersProps {
   readonly api: RelayHttpApi;
@@ -43,8 +44,7 @@ export class InternalUsers extends Construct {
 
     const authorizer = new HttpIamAuthorizer();
     const integration = new HttpLambdaIntegration('InternalUsersIntegration', this.handler.function);
-    const path = '/internal/users/{bridge_user_uuid}';
-    this.routes = [HttpMethod.PUT, HttpMethod.DELETE].map((method) => props.api.addRoute({ method, path, integration, authorizer }));
+    this.routes = INTERNAL_ROUTES.map((route) => props.api.addRoute({ method: HttpMethod[route.method], path: route.path, integration, authorizer }));
   }
 
   /** Lets the platform's back-end role call these routes (execute-api:Invoke on them only). */

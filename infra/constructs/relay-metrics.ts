@@ -3,6 +3,8 @@ import { MathExpression, Metric, Stats, type IMetric } from 'aws-cdk-lib/aws-clo
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { metricsNamespace } from '../metrics-namespace';
 import type { FunctionName } from './service-function';
+import type { ErrorCode } from '../../shared/http/errors';
+import { REVEAL_ROUTES, type RevealAction } from '../../shared/http/routes';
 
 /**
  * The custom metrics the handlers emit (documented in monitoring.ts), as CloudWatch metrics and the
@@ -52,8 +54,8 @@ export const BRIDGE_STATUSES = ['2xx', '3xx', '400', '401', '403', '408', '429',
 /** Bridge unavailable or refusing load: retried by the worker, 503 to a person. */
 export const BRIDGE_FAILURE_STATUSES = ['5xx', '429', 'timeout', 'network'] as const;
 
-export const REVEAL_ACTIONS = ['list', 'reveal', 'delete', 'rotate'] as const;
-export type RevealAction = (typeof REVEAL_ACTIONS)[number];
+/** The `action` dimension of RevealApiRequests: one per reveal route (shared/http/routes.ts). */
+export const REVEAL_ACTIONS = REVEAL_ROUTES.map((route) => route.action);
 export const REVEAL_OUTCOMES = [
   'success',
   'not_found',
@@ -66,16 +68,13 @@ export const REVEAL_OUTCOMES = [
 ] as const;
 export type RevealOutcome = (typeof REVEAL_OUTCOMES)[number];
 /**
- * The 5xx outcomes each action can produce. Only reveal and rotate call Bridge and KMS (502, 503);
- * list and delete touch the table only (500). Enumerated because an alarm takes at most 10 metrics
- * and no SEARCH: 4 actions × 3 outcomes would be 12.
+ * The 5xx outcomes each route can produce, from the route table: only reveal and rotate call
+ * Bridge and KMS (502, 503); list and delete touch the table only (500). Enumerated because an
+ * alarm takes at most 10 metrics and no SEARCH.
  */
-export const REVEAL_SERVER_ERROR_OUTCOMES: Readonly<Record<RevealAction, readonly RevealOutcome[]>> = {
-  list: ['internal_error'],
-  reveal: ['service_unavailable', 'upstream_error', 'internal_error'],
-  delete: ['internal_error'],
-  rotate: ['service_unavailable', 'upstream_error', 'internal_error'],
-};
+export const REVEAL_SERVER_ERROR_OUTCOMES: ReadonlyMap<RevealAction, readonly ErrorCode[]> = new Map(
+  REVEAL_ROUTES.map((route) => [route.action, route.serverErrors]),
+);
 
 /** The worker encrypts (and is not allowed to decrypt); the reveal API does both. */
 export const KMS_CALLERS = BRIDGE_CALLERS;
@@ -134,7 +133,7 @@ export function webhookServerErrors(webhook: IFunction): MathExpression {
 
 /** Reveal API requests answered 5xx over all actions, plus invocations that crashed before recording one. */
 export function revealServerErrors(revealApi: IFunction): MathExpression {
-  const outcomes = REVEAL_ACTIONS.flatMap((action) => REVEAL_SERVER_ERROR_OUTCOMES[action].map((outcome) => [action, outcome] as const));
+  const outcomes = REVEAL_ACTIONS.flatMap((action) => (REVEAL_SERVER_ERROR_OUTCOMES.get(action) ?? []).map((outcome) => [action, outcome] as const));
   return sumOf('Reveal API 5xx', {
     ...Object.fromEntries(
       outcomes.map(([action, outcome]) => [metricId(action, outcome), relayMetric('RevealApiRequests', { service: 'reveal-api', action, outcome })]),

@@ -8,6 +8,7 @@ import type { ISecret } from 'aws-cdk-lib/aws-secretsmanager';
 import { Construct } from 'constructs';
 import type { JwtSettings } from '../config';
 import { DEFAULT_BRIDGE_MAX_RPS } from '../../shared/domain/limits';
+import { REVEAL_ROUTES } from '../../shared/http/routes';
 import { grantSecretValue } from './bridge-secrets';
 import { grantPasswordKey } from './data';
 import type { RelayHttpApi } from './http-api';
@@ -105,24 +106,16 @@ export class RevealApi extends Construct {
 
     this.authorizer = new HttpJwtAuthorizer('AppUserJwt', props.jwt.issuer, { jwtAudience: [props.jwt.audience] });
     const integration = new HttpLambdaIntegration('RevealApiIntegration', this.handler.function);
-    const company = '/guidance/{company_identification_number}';
-    this.routes = [
-      props.api.addRoute({ method: HttpMethod.GET, path: '/guidance', integration, authorizer: this.authorizer }),
+    const passwordThrottle = props.passwordRouteThrottle ?? PASSWORD_ROUTE_THROTTLE;
+    // One route per row of the route table; the logical ids are API Gateway's method and path.
+    this.routes = REVEAL_ROUTES.map((route) =>
       props.api.addRoute({
-        method: HttpMethod.POST,
-        path: `${company}/reveal`,
+        method: HttpMethod[route.method],
+        path: route.path,
         integration,
         authorizer: this.authorizer,
-        throttle: { ...(props.passwordRouteThrottle ?? PASSWORD_ROUTE_THROTTLE) },
+        ...(route.throttle === 'password' ? { throttle: { ...passwordThrottle } } : {}),
       }),
-      props.api.addRoute({ method: HttpMethod.DELETE, path: `${company}/session`, integration, authorizer: this.authorizer }),
-      props.api.addRoute({
-        method: HttpMethod.POST,
-        path: `${company}/rotate`,
-        integration,
-        authorizer: this.authorizer,
-        throttle: { ...(props.passwordRouteThrottle ?? PASSWORD_ROUTE_THROTTLE) },
-      }),
-    ];
+    );
   }
 }

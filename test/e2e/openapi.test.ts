@@ -9,6 +9,7 @@ import { parse } from 'yaml';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { LocalAesGcmCipher } from '../../shared/adapters/local-aes-cipher';
 import { ERROR_STATUS } from '../../shared/http/errors';
+import { API_ROUTES, type RouteDeclaration } from '../../shared/http/routes';
 import type { SecretContext } from '../../shared/domain/guidance-session';
 import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/limits';
 import { signBody } from '../../shared/domain/webhook-signature';
@@ -49,16 +50,10 @@ const DOC_PATH = join(__dirname, '..', '..', 'openapi.yaml');
 const DOC_ID = 'https://guidance-relay.invalid/openapi.json';
 const doc = parse(readFileSync(DOC_PATH, 'utf8')) as OpenApiDocument;
 
-/** The routes the stack serves to the outside (the `/_local/*` ones are laptop-only and undocumented). */
-const OPERATIONS = [
-  'get /guidance',
-  'post /guidance/{company_identification_number}/reveal',
-  'delete /guidance/{company_identification_number}/session',
-  'post /guidance/{company_identification_number}/rotate',
-  'put /internal/users/{bridge_user_uuid}',
-  'delete /internal/users/{bridge_user_uuid}',
-  'post /webhooks/bridge',
-];
+/** The routes the stack serves to the outside: the route table, and Bridge's webhook (the `/_local/*` ones are laptop-only). */
+const WEBHOOK_OPERATION = 'post /webhooks/bridge';
+const operationOf = (route: RouteDeclaration) => `${route.method.toLowerCase()} ${route.path}`;
+const OPERATIONS = [...API_ROUTES.map(operationOf), WEBHOOK_OPERATION];
 const METHODS: readonly Method[] = ['get', 'put', 'post', 'delete'];
 
 const pointer = (...parts: string[]) => `#/${parts.map((part) => part.replace(/~/g, '~0').replace(/\//g, '~1')).join('/')}`;
@@ -220,12 +215,11 @@ describe('openapi.yaml', () => {
   it('describes exactly the routes the stack serves, each with its authentication', () => {
     expect(operations().map((entry) => entry.key).sort()).toEqual([...OPERATIONS].sort());
     const securityOf = (key: string) => operations().find((entry) => entry.key === key)!.operation.security;
-    for (const key of OPERATIONS.slice(0, 4)) expect(securityOf(key)).toEqual([{ bearerJwt: [] }]);
-    for (const key of OPERATIONS.slice(4, 6)) expect(securityOf(key)).toEqual([{ awsIam: [] }]);
-    expect(securityOf('post /webhooks/bridge')).toEqual([]);
+    for (const route of API_ROUTES) expect({ route: operationOf(route), security: securityOf(operationOf(route)) }).toEqual({ route: operationOf(route), security: [route.auth === 'jwt' ? { bearerJwt: [] } : { awsIam: [] }] });
+    expect(securityOf(WEBHOOK_OPERATION)).toEqual([]);
   });
 
-  it('lists every error code of shared/domain/errors.ts, and narrows each response to codes of its status', () => {
+  it('lists every error code of shared/http/errors.ts, and narrows each response to codes of its status', () => {
     expect(doc.components.schemas.ErrorCode!.enum).toEqual(Object.keys(ERROR_STATUS));
     for (const { key, path, method, operation } of operations()) {
       for (const [status, listed] of Object.entries(operation.responses)) {
