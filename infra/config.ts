@@ -12,12 +12,15 @@
  */
 import { DEPLOYMENT_CONTEXT_KEYS } from './deployment-keys';
 import { closestKey } from './closest-key';
-import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
+import { WEBHOOK_DEFAULT_MAX_AGE_SECONDS, WEBHOOK_MAX_MAX_AGE_SECONDS } from '../shared/domain/limits';
+import { passwordTtlBounds } from '../shared/domain/password-ttl';
 import { parseCorsOrigins } from '../shared/http/cors';
 import { DEFAULT_BRIDGE_SESSION_HOSTS } from '../shared/adapters/bridge-session-answer';
 import { isBareHost } from '../shared/config';
 import { DEFAULT_USER_REQUESTS_PER_MINUTE, DEFAULT_USER_SESSIONS_PER_HOUR, type UserLimits } from '../shared/domain/user-limits';
 import { DEFAULT_BRIDGE_MAX_RPS, MAX_BRIDGE_MAX_RPS, MIN_BRIDGE_MAX_RPS } from '../shared/domain/limits';
+
+const DEPLOYED_TTL = passwordTtlBounds('deployed');
 
 export type Stage = 'dev' | 'prod';
 
@@ -109,7 +112,7 @@ export function readConfig(context: ContextReader | Record<string, unknown>): Re
     ...optionalSecretName('bridgeCredentialsSecretName', get('bridgeCredentialsSecretName')),
     // No trailing slash: the functions append their own paths.
     bridgeApiUrl: (readHttpsUrl('bridgeApiUrl', get('bridgeApiUrl')) ?? DEFAULT_BRIDGE_API_URL).replace(/\/+$/, ''),
-    passwordTtlSeconds: readInteger('passwordTtlSeconds', get('passwordTtlSeconds'), PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, PASSWORD_MAX_TTL_SECONDS),
+    passwordTtlSeconds: readInteger('passwordTtlSeconds', get('passwordTtlSeconds'), DEPLOYED_TTL.defaultSeconds, DEPLOYED_TTL.minSeconds, DEPLOYED_TTL.maxSeconds),
     webhookMaxAgeSeconds: readInteger('webhookMaxAgeSeconds', get('webhookMaxAgeSeconds'), WEBHOOK_DEFAULT_MAX_AGE_SECONDS, 60, WEBHOOK_MAX_MAX_AGE_SECONDS),
     workerTimeoutSeconds: readInteger('workerTimeoutSeconds', get('workerTimeoutSeconds'), 30, WORKER_MIN_TIMEOUT_SECONDS, 900),
     workerBatchSize: readInteger('workerBatchSize', get('workerBatchSize'), 10, 1, 10),

@@ -1,6 +1,8 @@
 import { ConfigError, integer, list, optional, readBridgeMaxRps, readMaxAgeSeconds, readUserLimits } from '../shared/config';
 import type { UserLimits } from '../shared/domain/user-limits';
-import { PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_LOCAL_TTL_SECONDS } from '../shared/domain/limits';
+import { passwordTtlBounds } from '../shared/domain/password-ttl';
+
+const LAPTOP_TTL = passwordTtlBounds('laptop');
 import { DEFAULT_BRIDGE_SESSION_HOSTS } from '../shared/adapters/bridge-session-answer';
 import { parseCorsOrigins } from '../shared/http/cors';
 
@@ -40,7 +42,7 @@ export function readLocalConfig(env: Env = process.env): LocalConfig {
     bridgeClientSecret: optional(env, 'BRIDGE_CLIENT_SECRET', 'local-client-secret'),
     jwtSecret: optional(env, 'LOCAL_JWT_SECRET', 'local-jwt-secret'),
     adminToken: optional(env, 'LOCAL_ADMIN_TOKEN', 'local-admin-token'),
-    passwordTtlSeconds: integer(env, 'PASSWORD_TTL_SECONDS', PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_LOCAL_TTL_SECONDS, PASSWORD_MAX_TTL_SECONDS),
+    passwordTtlSeconds: integer(env, 'PASSWORD_TTL_SECONDS', LAPTOP_TTL.defaultSeconds, LAPTOP_TTL.minSeconds, LAPTOP_TTL.maxSeconds),
     webhookMaxAgeSeconds: readMaxAgeSeconds(env),
     // A laptop's web app usually runs on a dev server: http://localhost:<port> is accepted here.
     corsAllowedOrigins: parseCorsOrigins(env.CORS_ALLOWED_ORIGINS, 'allow-loopback', (message) => new ConfigError(`Environment variable CORS_ALLOWED_ORIGINS: ${message}`)),

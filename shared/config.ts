@@ -4,11 +4,10 @@ import {
   DEFAULT_BRIDGE_MAX_RPS,
   MAX_BRIDGE_MAX_RPS,
   MIN_BRIDGE_MAX_RPS,
-  PASSWORD_MAX_TTL_SECONDS,
-  PASSWORD_MIN_TTL_SECONDS,
   WEBHOOK_DEFAULT_MAX_AGE_SECONDS,
   WEBHOOK_MAX_MAX_AGE_SECONDS,
 } from './domain/limits';
+import { passwordTtlBounds } from './domain/password-ttl';
 
 type Env = Record<string, string | undefined>;
 
@@ -70,7 +69,8 @@ export function readMaxAgeSeconds(env: Env): number {
 }
 
 export function readPasswordTtlSeconds(env: Env): number {
-  return integer(env, 'PASSWORD_TTL_SECONDS', PASSWORD_MAX_TTL_SECONDS, PASSWORD_MIN_TTL_SECONDS, PASSWORD_MAX_TTL_SECONDS);
+  const { defaultSeconds, minSeconds, maxSeconds } = passwordTtlBounds('deployed');
+  return integer(env, 'PASSWORD_TTL_SECONDS', defaultSeconds, minSeconds, maxSeconds);
 }
 
 /** BRIDGE_MAX_RPS, or undefined when unset. */

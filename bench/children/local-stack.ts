@@ -1,4 +1,4 @@
-import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/limits';
+import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/event-types';
 import { signBody } from '../../shared/domain/webhook-signature';
 import { signLocalToken } from '../../local/jwt';
 import { DEMO_USERS } from '../../local/local-config';

@@ -1,5 +1,5 @@
 import { signBody } from '../../shared/domain/webhook-signature';
-import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/limits';
+import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/event-types';
 import { registerUser } from '../../shared/domain/manage-users';
 import { InMemoryGuidanceStore } from '../../test/fakes/in-memory-guidance-store';
 import { InMemoryRequestLineStore } from '../../test/fakes/in-memory-request-line';

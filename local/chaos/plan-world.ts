@@ -1,5 +1,5 @@
 import { guidanceEventKey } from '../../shared/domain/guidance-event';
-import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/limits';
+import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/event-types';
 import { signBody } from '../../shared/domain/webhook-signature';
 import type { EventCategory, PlanContext, PlannedEvent, PlannedRequest, PlannedUser } from './plan';
 import { pick, randomInt, randomSiren, randomUuid, type Random } from './random';

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { signBody } from '../../shared/domain/webhook-signature';
-import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/limits';
+import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/event-types';
 import { DEMO_USERS } from '../local-config';
 
 const USAGE = `Usage: npm run webhook:send -- --user <bridge user uuid> --company <siren> [options]

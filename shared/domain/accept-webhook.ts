@@ -1,6 +1,7 @@
 import { DomainError } from './errors';
 import { describeIssues, guidanceWebhookSchema, toGuidanceEvent, type GuidanceEvent } from './guidance-event';
-import { GUIDANCE_EVENT_TYPE, WEBHOOK_MAX_FUTURE_SKEW_SECONDS } from './limits';
+import { GUIDANCE_EVENT_TYPE } from './event-types';
+import { WEBHOOK_MAX_FUTURE_SKEW_SECONDS } from './limits';
 import { isSignedByAny } from './webhook-signature';
 import type { EventQueue } from '../ports/event-queue';
 import type { Clock } from '../ports/clock';

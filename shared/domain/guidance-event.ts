@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as z from 'zod/mini';
 import { BRIDGE_USER_UUID, EVENT_KEY, SIREN } from './identifiers';
-import { GUIDANCE_EVENT_TYPE } from './limits';
+import { GUIDANCE_EVENT_TYPE } from './event-types';
 
 const bridgeUserUuid = () => z.string().check(z.regex(BRIDGE_USER_UUID));
 

@@ -11,7 +11,6 @@ export const PASSWORD_MIN_TTL_SECONDS = 60;
 export const PASSWORD_MIN_LOCAL_TTL_SECONDS = 1;
 /** Deduplication outlives the replay window and the DLQ retention (14 days), so a redrive is still a duplicate. */
 export const EVENT_DEDUP_RETENTION_SECONDS = 15 * 24 * 3600;
-export const GUIDANCE_EVENT_TYPE = 'guidance.health.ready';
 /**
  * How long an event may keep waiting for Bridge's capacity (its 429s and our pacing) before it is
  * dead-lettered as `rate_limited_too_long`: inside the queue's 14-day retention, and a guidance a

@@ -1,4 +1,5 @@
 import { TransientFailure } from './errors';
+import { GUIDANCE_READY_NOTIFICATION } from './event-types';
 import { sleep } from './retry';
 import type { Clock } from '../ports/clock';
 import type { GuidanceStore, NotificationKind } from '../ports/guidance-store';
@@ -10,7 +11,7 @@ const WRITE_BACKOFF_MS = 50;
 /** The contract's notification: ids and the expiry, never the password or URL. */
 export function guidanceReady(appUserId: string, company: string, sessionExpiresAt: number): GuidanceReadyNotification {
   return {
-    type: 'guidance.ready',
+    type: GUIDANCE_READY_NOTIFICATION,
     app_user_id: appUserId,
     company_identification_number: company,
     session_expires_at: new Date(sessionExpiresAt).toISOString(),

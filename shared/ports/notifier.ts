@@ -1,6 +1,7 @@
+import type { GUIDANCE_READY_NOTIFICATION } from '../domain/event-types';
 /** The contract's notification: never a password, never a URL. */
 export interface GuidanceReadyNotification {
-  readonly type: 'guidance.ready';
+  readonly type: typeof GUIDANCE_READY_NOTIFICATION;
   readonly app_user_id: string;
   readonly company_identification_number: string;
   readonly session_expires_at: string;

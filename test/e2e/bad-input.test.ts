@@ -3,7 +3,7 @@ import { connect } from 'node:net';
 import fc from 'fast-check';
 import { signLocalToken } from '../../local/jwt';
 import { startLocalStack, type LocalStack } from '../../local/stack';
-import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/limits';
+import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/event-types';
 import { signBody } from '../../shared/domain/webhook-signature';
 import { waitFor } from '../fixtures/local-client';
 

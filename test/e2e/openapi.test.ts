@@ -11,7 +11,7 @@ import { LocalAesGcmCipher } from '../../shared/adapters/local-aes-cipher';
 import { ERROR_STATUS } from '../../shared/http/errors';
 import { API_ROUTES, type RouteDeclaration } from '../../shared/http/routes';
 import type { SecretContext } from '../../shared/domain/guidance-session';
-import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/limits';
+import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/event-types';
 import { signBody } from '../../shared/domain/webhook-signature';
 import type { PasswordCipher } from '../../shared/ports/password-cipher';
 import { localClient, waitFor } from '../fixtures/local-client';
