@@ -10,7 +10,7 @@ import { httpsOrigins } from '../shared/adapters/bridge-session-answer';
 import { LocalAesGcmCipher } from '../shared/adapters/local-aes-cipher';
 import { documentClient } from '../shared/aws/clients';
 import { registerUser } from '../shared/domain/manage-users';
-import type { RetryPolicy } from '../shared/domain/retry';
+import { REVEAL_BRIDGE_CALL_BUDGET_MS, WORKER_BRIDGE_CALL_BUDGET_MS, type RetryPolicy } from '../shared/domain/retry';
 import { logger } from '../shared/observability';
 import { systemClock, type Clock } from '../shared/ports/clock';
 import type { PasswordCipher } from '../shared/ports/password-cipher';
@@ -22,7 +22,7 @@ import { createInternalUsersHandler } from '../functions/internal-users/app';
 import { createRevealHandler } from '../functions/reveal-api/app';
 import { createWorkerHandler } from '../functions/session-worker/app';
 import { DynamoRequestLineStore } from '../shared/adapters/dynamo-request-line';
-import { pacedFetch } from '../shared/adapters/paced-fetch';
+import { bridgePacing } from '../shared/adapters/paced-fetch';
 import { BridgePacer, type BridgeCallLane } from '../shared/domain/bridge-pacing';
 import type { RequestLineStore } from '../shared/ports/request-line';
 import { BridgeSimulator } from './bridge-simulator';
@@ -119,7 +119,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     config.bridgeMaxRps === undefined
       ? undefined
       : new BridgePacer(options.requestLines ?? new DynamoRequestLineStore(db, dynamo.tableName), config.bridgeMaxRps, systemClock);
-  const bridgeClientFor = (lane: BridgeCallLane, maxWaitMs: number) =>
+  const bridgeClientFor = (lane: BridgeCallLane, maxWaitMs: number, callBudgetMs: number) =>
     new FetchBridgeClient({
       baseUrl: bridgeApiUrl,
       ...(config.bridgeSessionsPath ? { sessionsPath: config.bridgeSessionsPath } : {}),
@@ -128,9 +128,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       sessionOrigins: bridge ? [new URL(bridge.baseUrl).origin] : httpsOrigins(config.bridgeSessionHosts),
       onAttempt: recordBridgeAttempt(metrics),
       ...(options.bridgeRetry ? { retry: options.bridgeRetry } : {}),
-      ...(pacer ? { fetch: pacedFetch({ pacer, lane, maxWaitMs }) } : {}),
+      ...(pacer ? { gate: bridgePacing({ pacer, lane, maxWaitMs }) } : {}),
+      callBudgetMs,
     });
-  const bridgeClient = bridgeClientFor('background', 10_000);
+  const bridgeClient = bridgeClientFor('background', 10_000, WORKER_BRIDGE_CALL_BUDGET_MS);
   const handlerStore = decorate('store', store);
   const handlerUsers = decorate('users', users);
   const issueDeps = {
@@ -169,7 +170,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   });
   const reveal = createRevealHandler({
     ...issueDeps,
-    bridge: bridgeClientFor('person', 3000),
+    bridge: bridgeClientFor('person', 3000, REVEAL_BRIDGE_CALL_BUDGET_MS),
     users: handlerUsers,
     userLimits: { limiter: new DynamoRateLimiter(db, dynamo.tableName), limits: config.userLimits },
     authenticate: bearerTokenCaller(new SharedSecretTokenVerifier(config.jwtSecret, { issuer: LOCAL_JWT_ISSUER, audience: LOCAL_JWT_AUDIENCE })),

@@ -4,11 +4,11 @@ import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory
 import { DynamoRateLimiter } from '../../shared/adapters/dynamo-rate-limiter';
 import { IssuerTokenVerifier } from '../../shared/adapters/jose-token-verifier';
 import { bearerTokenCaller } from '../../shared/http/request';
-import { bridgeClientFor, kmsCipherFor, pacedFetchFor } from '../../shared/aws/bridge-and-kms';
+import { bridgeClientFor, bridgePacingFor, kmsCipherFor } from '../../shared/aws/bridge-and-kms';
 import { AWS_CLIENT_CONFIG } from '../../shared/aws/client-config';
 import { documentClient } from '../../shared/aws/clients';
 import { readRevealConfig } from '../../shared/config';
-import { REVEAL_RETRY_POLICY } from '../../shared/domain/retry';
+import { REVEAL_BRIDGE_CALL_BUDGET_MS, REVEAL_RETRY_POLICY } from '../../shared/domain/retry';
 import { loggedSecurityEvents } from '../../shared/adapters/logged-security-events';
 import { logger, metricsSink } from '../../shared/observability';
 import { systemClock } from '../../shared/ports/clock';
@@ -25,7 +25,8 @@ export const handler = createRevealHandler({
   bridge: bridgeClientFor(config.bridge, metricsSink, {
     retry: REVEAL_RETRY_POLICY,
     attemptTimeoutMs: 3000,
-    fetch: pacedFetchFor(db, config.tableName, config.bridge, 'person', 3000),
+    gate: bridgePacingFor(db, config.tableName, config.bridge, 'person', 3000),
+    callBudgetMs: REVEAL_BRIDGE_CALL_BUDGET_MS,
   }),
   cipher: kmsCipherFor(config.passwordKeyArn, metricsSink),
   clock: systemClock,

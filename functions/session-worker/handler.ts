@@ -6,7 +6,8 @@ import { DynamoUserDirectory } from '../../shared/adapters/dynamo-user-directory
 import { SnsNotifier } from '../../shared/adapters/sns-notifier';
 import { SqsDeadLetters } from '../../shared/adapters/sqs-dead-letters';
 import { SqsMessageDeferrer, SqsMessageRequeuer } from '../../shared/adapters/sqs-message-deferrer';
-import { bridgeClientFor, kmsCipherFor, pacedFetchFor } from '../../shared/aws/bridge-and-kms';
+import { bridgeClientFor, bridgePacingFor, kmsCipherFor } from '../../shared/aws/bridge-and-kms';
+import { WORKER_BRIDGE_CALL_BUDGET_MS } from '../../shared/domain/retry';
 import { AWS_CLIENT_CONFIG } from '../../shared/aws/client-config';
 import { documentClient } from '../../shared/aws/clients';
 import { readWorkerConfig } from '../../shared/config';
@@ -23,8 +24,11 @@ const db = documentClient(dynamo);
 export const handler = createWorkerHandler({
   users: new DynamoUserDirectory(db, config.tableName),
   store: new DynamoGuidanceStore(db, config.tableName, config.sessionTableName),
-  // Waits for a slot of the fleet-wide rate within the invocation up to 10 s; beyond, the event is requeued.
-  bridge: bridgeClientFor(config.bridge, metricsSink, { fetch: pacedFetchFor(db, config.tableName, config.bridge, 'background', 10_000) }),
+  // Waits for a slot of the fleet-wide rate within the invocation up to 10 s (and the call's budget); beyond, the event is requeued.
+  bridge: bridgeClientFor(config.bridge, metricsSink, {
+    gate: bridgePacingFor(db, config.tableName, config.bridge, 'background', 10_000),
+    callBudgetMs: WORKER_BRIDGE_CALL_BUDGET_MS,
+  }),
   cipher: kmsCipherFor(config.passwordKeyArn, metricsSink),
   notifier: new SnsNotifier(new SNSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), config.topicArn),
   deadLetters: new SqsDeadLetters(sqs, config.deadLetterQueueUrl),

@@ -2,6 +2,7 @@ import { PermanentFailure, BridgeBusy, TransientFailure } from '../domain/errors
 import { backoffDelayMs, DEFAULT_RETRY_POLICY, parseRetryAfterMs, sleep, type RetryPolicy } from '../domain/retry';
 import type { BridgeClient, BridgeGuidanceSession, GuidanceSessionRequest } from '../ports/bridge-client';
 import type { BridgeCredentialSource } from '../ports/secret-source';
+import type { AttemptGate } from './paced-fetch';
 import { checkedSession, DEFAULT_BRIDGE_SESSION_HOSTS, httpsOrigins } from './bridge-session-answer';
 
 export const BRIDGE_VERSION = '2025-01-15';
@@ -16,6 +17,14 @@ export interface FetchBridgeClientOptions {
   readonly retry?: RetryPolicy;
   readonly attemptTimeoutMs?: number;
   readonly fetch?: typeof fetch;
+  /** Around each attempt, outside its timeout and latency: the fleet-wide pacing (paced-fetch.ts). */
+  readonly gate?: AttemptGate;
+  /**
+   * Longest one call may take, waits for a turn and retries included: a retry that cannot fit is
+   * left to the caller (the queue's redelivery, or the person's retry). @default no limit
+   */
+  readonly callBudgetMs?: number;
+  readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly random?: () => number;
   /** Told of every attempt (status class and latency), for metrics. Never sees bodies or headers. */
@@ -73,26 +82,33 @@ export class FetchBridgeClient implements BridgeClient {
       },
       body: JSON.stringify(toBridgeBody(request)),
     };
+    const now = this.options.now ?? Date.now;
+    const deadline = now() + (this.options.callBudgetMs ?? Number.POSITIVE_INFINITY);
     for (let attempt = 1; ; attempt += 1) {
-      const result = await this.attempt(init);
+      // The turn may take what the budget leaves once the attempt's own timeout is set aside.
+      const result = await this.attempt(init, Math.max(0, deadline - now() - this.attemptTimeoutMs));
       if (result.ok) return result.session;
       const { failure } = result;
       if (failure instanceof PermanentFailure || attempt >= this.retry.maxAttempts) throw failure;
       const { retryAfterMs } = failure;
       // Too long to wait here: the failure carries it, and the worker defers the message that long.
       if (retryAfterMs !== undefined && retryAfterMs > this.retry.maxRetryAfterMs) throw failure;
-      await this.sleep(Math.max(retryAfterMs ?? 0, backoffDelayMs(attempt, this.retry, this.random)));
+      const pauseMs = Math.max(retryAfterMs ?? 0, backoffDelayMs(attempt, this.retry, this.random));
+      if (now() + pauseMs + this.attemptTimeoutMs > deadline) throw failure;
+      await this.sleep(pauseMs);
     }
   }
 
-  private async attempt(init: RequestInit): Promise<Attempt> {
+  private async attempt(init: RequestInit, maxWaitMs: number): Promise<Attempt> {
+    // Our own pacing may say wait (BridgeBusy): not a Bridge failure, and not to be retried here.
+    await this.options.gate?.beforeAttempt(maxWaitMs);
     const started = performance.now();
     const report = (status: string) => this.options.onAttempt?.({ status, latencyMs: performance.now() - started });
     let response: Response;
     try {
       response = await this.fetch(this.endpoint, { ...init, signal: AbortSignal.timeout(this.attemptTimeoutMs) });
     } catch (error) {
-      // Our own pacing said wait (see paced-fetch.ts): not a network failure, and not to be retried here.
+      // A pacing `fetch` (pacedFetch) may say wait too: not a network failure, and not to be retried here.
       if (error instanceof BridgeBusy) throw error;
       // By name, not instanceof: the abort error may come from another realm (a test runner's).
       const timedOut = (error as { name?: unknown } | null)?.name === 'TimeoutError';
@@ -101,6 +117,7 @@ export class FetchBridgeClient implements BridgeClient {
       return { ok: false, failure: new TransientFailure(reason, `Bridge call failed (${reason}).`, { cause: error }) };
     }
     report(statusClass(response.status));
+    await this.options.gate?.afterAnswer(response);
     if (response.ok) return this.readSession(response);
     const status = response.status;
     if (status >= 300 && status < 400) {

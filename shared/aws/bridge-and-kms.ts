@@ -4,7 +4,7 @@ import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { recordBridgeAttempt, recordKmsError } from '../adapters/bridge-metrics';
 import { httpsOrigins } from '../adapters/bridge-session-answer';
 import { DynamoRequestLineStore } from '../adapters/dynamo-request-line';
-import { pacedFetch } from '../adapters/paced-fetch';
+import { bridgePacing, type AttemptGate } from '../adapters/paced-fetch';
 import { BridgePacer, type BridgeCallLane } from '../domain/bridge-pacing';
 import { systemClock } from '../ports/clock';
 import { FetchBridgeClient, type FetchBridgeClientOptions } from '../adapters/fetch-bridge-client';
@@ -18,7 +18,7 @@ import { AWS_CLIENT_CONFIG } from './client-config';
 export function bridgeClientFor(
   config: BridgeApiConfig,
   metrics: MetricsSink,
-  tuning: Pick<FetchBridgeClientOptions, 'retry' | 'attemptTimeoutMs' | 'fetch'> = {},
+  tuning: Pick<FetchBridgeClientOptions, 'retry' | 'attemptTimeoutMs' | 'fetch' | 'gate' | 'callBudgetMs'> = {},
 ): FetchBridgeClient {
   return new FetchBridgeClient({
     baseUrl: config.bridgeApiUrl,
@@ -38,10 +38,10 @@ export function kmsCipherFor(passwordKeyArn: string, metrics: MetricsSink): KmsP
 }
 
 /**
- * A fetch that keeps the fleet-wide Bridge rate (BRIDGE_MAX_RPS) through the request lines in the
+ * The Bridge client's gate that keeps the fleet-wide Bridge rate (BRIDGE_MAX_RPS) through the request lines in the
  * table: `person` for the reveal API, `background` for the worker.
  */
-export function pacedFetchFor(db: DynamoDBDocumentClient, tableName: string, config: BridgeApiConfig, lane: BridgeCallLane, maxWaitMs: number): typeof fetch {
+export function bridgePacingFor(db: DynamoDBDocumentClient, tableName: string, config: BridgeApiConfig, lane: BridgeCallLane, maxWaitMs: number): AttemptGate {
   const pacer = new BridgePacer(new DynamoRequestLineStore(db, tableName), config.maxRequestsPerSecond, systemClock);
-  return pacedFetch({ pacer, lane, maxWaitMs });
+  return bridgePacing({ pacer, lane, maxWaitMs });
 }

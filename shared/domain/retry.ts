@@ -8,8 +8,8 @@ export interface RetryPolicy {
 }
 
 /**
- * For the worker: with 5 s attempts, at most 3 × 5 s + 2 × 3 s = 21 s, inside its 25–30 s timeout;
- * anything longer is left to the queue's redelivery.
+ * For the worker: 5 s attempts, up to 3, within WORKER_BRIDGE_CALL_BUDGET_MS; anything longer is
+ * left to the queue's redelivery.
  */
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxAttempts: 3, baseDelayMs: 200, maxDelayMs: 3000, maxRetryAfterMs: 3000 };
 
@@ -31,3 +31,11 @@ export const sleep = (ms: number): Promise<void> => new Promise((resolve) => set
 
 /** For requests a person waits on: fewer, shorter waits. */
 export const REVEAL_RETRY_POLICY: RetryPolicy = { maxAttempts: 2, baseDelayMs: 100, maxDelayMs: 500, maxRetryAfterMs: 1000 };
+
+/**
+ * The longest one Bridge call may take, its turn in the fleet-wide pacing and its retries included:
+ * the worker's fits its 25–30 s timeout with room for DynamoDB, KMS and SNS; the reveal API's twice
+ * (a rotate that loses a race renews again) fits its 20 s timeout and API Gateway's 30 s.
+ */
+export const WORKER_BRIDGE_CALL_BUDGET_MS = 21_000;
+export const REVEAL_BRIDGE_CALL_BUDGET_MS = 8_000;

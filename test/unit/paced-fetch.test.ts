@@ -1,5 +1,5 @@
 import { FetchBridgeClient } from '../../shared/adapters/fetch-bridge-client';
-import { pacedFetch } from '../../shared/adapters/paced-fetch';
+import { bridgePacing, pacedFetch } from '../../shared/adapters/paced-fetch';
 import { BridgePacer, laneRates } from '../../shared/domain/bridge-pacing';
 import { BridgeBusy, TransientFailure } from '../../shared/domain/errors';
 import { InMemoryRequestLineStore } from '../fakes/in-memory-request-line';
@@ -82,5 +82,87 @@ describe('paced fetch toward Bridge', () => {
     expect(error).toBeInstanceOf(BridgeBusy);
     expect(error).toBeInstanceOf(TransientFailure); // the reveal API answers 503
     expect((error as BridgeBusy).reason).toBe('bridge_rate_limited');
+  });
+});
+
+describe('the pacing gate of the Bridge client', () => {
+  const request = { bridgeUserUuid: '11111111-1111-4111-8111-111111111111', countryCode: 'FR', companyIdentificationNumber: '529196313' };
+  const credentials = { bridgeCredentials: async () => ({ clientId: 'id', clientSecret: 'secret' }) };
+  const VALID_SESSION = JSON.stringify({ id: '2b7c6f2e-3c1d-4e5f-8a9b-0c1d2e3f4a5b', url: 'https://guidance.bridgeapi.io/s/1', password: 'pw' });
+  /** A Bridge that answers after 20 ms, unless the attempt's signal fired first. */
+  const bridgeAnswering = (answer: () => Response) =>
+    (async (_input: Parameters<typeof fetch>[0], init?: Parameters<typeof fetch>[1]) => {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      init?.signal?.throwIfAborted();
+      return answer();
+    }) as typeof fetch;
+
+  it('starts the attempt’s timeout only once its turn has come: a long turn is not a Bridge timeout', async () => {
+    const pacer = new BridgePacer(new InMemoryRequestLineStore(), 20, { now: () => Date.now() });
+    await pacer.pauseUntil(Date.now() + 300); // the turn is 300 ms away, the attempt may take 100 ms
+    const attempts: string[] = [];
+    const client = new FetchBridgeClient({
+      baseUrl: 'https://bridge.example',
+      credentials,
+      attemptTimeoutMs: 100,
+      retry: { maxAttempts: 1, baseDelayMs: 1, maxDelayMs: 1, maxRetryAfterMs: 1 },
+      fetch: bridgeAnswering(() => new Response(VALID_SESSION, { status: 200 })),
+      gate: bridgePacing({ pacer, lane: 'background', maxWaitMs: 1000 }),
+      onAttempt: ({ status, latencyMs }) => attempts.push(`${status} ${latencyMs < 250 ? 'without the wait' : 'with the wait'}`),
+    });
+
+    const session = await client.createGuidanceSession(request);
+
+    expect(session.id).toBe('2b7c6f2e-3c1d-4e5f-8a9b-0c1d2e3f4a5b');
+    expect(attempts).toEqual(['2xx without the wait']);
+  });
+
+  it('gives a turn no more than the call’s budget leaves, then BridgeBusy without calling Bridge', async () => {
+    const clock = new ManualClock();
+    const pacer = new BridgePacer(new InMemoryRequestLineStore(), 20, clock);
+    await pacer.pauseUntil(clock.now() + 8000); // within the gate's 10 s, beyond what a 12 s budget leaves after a 5 s attempt
+    let sent = 0;
+    const client = new FetchBridgeClient({
+      baseUrl: 'https://bridge.example',
+      credentials,
+      callBudgetMs: 12_000,
+      now: () => clock.now(),
+      fetch: (async () => {
+        sent += 1;
+        return new Response(SESSION, { status: 200 });
+      }) as typeof fetch,
+      gate: bridgePacing({ pacer, lane: 'background', maxWaitMs: 10_000, now: () => clock.now(), sleep: async (ms) => clock.advance(ms) }),
+    });
+
+    const error = await client.createGuidanceSession(request).catch((e: unknown) => e);
+
+    expect(error).toBeInstanceOf(BridgeBusy);
+    expect(sent).toBe(0);
+  });
+
+  it('leaves a retry that cannot fit the call’s budget to the caller, with the failure that stopped it', async () => {
+    const clock = new ManualClock();
+    let sent = 0;
+    const client = new FetchBridgeClient({
+      baseUrl: 'https://bridge.example',
+      credentials,
+      attemptTimeoutMs: 5000,
+      callBudgetMs: 12_000,
+      retry: { maxAttempts: 3, baseDelayMs: 3000, maxDelayMs: 3000, maxRetryAfterMs: 3000 },
+      random: () => 0.99,
+      now: () => clock.now(),
+      sleep: async (ms) => clock.advance(ms),
+      fetch: (async () => {
+        sent += 1;
+        clock.advance(4000); // a slow 503
+        return new Response('{}', { status: 503 });
+      }) as typeof fetch,
+    });
+
+    const error = await client.createGuidanceSession(request).catch((e: unknown) => e);
+
+    // 4 s + ~3 s pause + 4 s fits 12 s with a 5 s attempt set aside only once: two attempts, not three.
+    expect(error).toEqual(expect.objectContaining({ reason: 'bridge_503' }));
+    expect(sent).toBe(2);
   });
 });
