@@ -14,6 +14,7 @@ export const LAMBDA_ENV: Record<string, string> = {
   QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/guidance-relay-events',
   WEBHOOK_SECRET_ID: 'guidance-relay/webhook',
   TABLE_NAME: 'guidance-relay',
+  SESSION_TABLE_NAME: 'guidance-relay-sessions',
   PASSWORD_KEY_ARN: 'arn:aws:kms:eu-west-1:123456789012:key/00000000-0000-4000-8000-000000000000',
   TOPIC_ARN: 'arn:aws:sns:eu-west-1:123456789012:guidance-ready',
   DEAD_LETTER_QUEUE_URL: 'https://sqs.eu-west-1.amazonaws.com/123456789012/guidance-relay-dlq',
