@@ -68,9 +68,8 @@ export const REVEAL_OUTCOMES = [
 ] as const;
 export type RevealOutcome = (typeof REVEAL_OUTCOMES)[number];
 /**
- * The 5xx outcomes each route can produce, from the route table: only reveal and rotate call
- * Bridge and KMS (502, 503); list and delete touch the table only (500). Enumerated because an
- * alarm takes at most 10 metrics and no SEARCH.
+ * The 5xx outcomes each route can record, as the route table declares them (`serverErrors`).
+ * Enumerated because an alarm takes at most 10 metrics and no SEARCH.
  */
 export const REVEAL_SERVER_ERROR_OUTCOMES: ReadonlyMap<RevealAction, readonly ErrorCode[]> = new Map(
   REVEAL_ROUTES.map((route) => [route.action, route.serverErrors]),
@@ -131,9 +130,16 @@ export function webhookServerErrors(webhook: IFunction): MathExpression {
   });
 }
 
+/** CloudWatch's limit on the metrics of one alarm's expression. */
+const MAX_ALARM_METRICS = 10;
+
 /** Reveal API requests answered 5xx over all actions, plus invocations that crashed before recording one. */
 export function revealServerErrors(revealApi: IFunction): MathExpression {
   const outcomes = REVEAL_ACTIONS.flatMap((action) => (REVEAL_SERVER_ERROR_OUTCOMES.get(action) ?? []).map((outcome) => [action, outcome] as const));
+  // Said at synth, not at deploy: CloudWatch refuses an alarm over more than 10 metrics.
+  if (outcomes.length + 1 > MAX_ALARM_METRICS) {
+    throw new Error(`The reveal-5xx alarm would sum ${outcomes.length + 1} metrics (at most ${MAX_ALARM_METRICS}): split it, or narrow the routes' serverErrors.`);
+  }
   return sumOf('Reveal API 5xx', {
     ...Object.fromEntries(
       outcomes.map(([action, outcome]) => [metricId(action, outcome), relayMetric('RevealApiRequests', { service: 'reveal-api', action, outcome })]),

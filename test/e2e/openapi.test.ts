@@ -9,7 +9,7 @@ import { parse } from 'yaml';
 import { startLocalStack, type LocalStack } from '../../local/stack';
 import { LocalAesGcmCipher } from '../../shared/adapters/local-aes-cipher';
 import { ERROR_STATUS } from '../../shared/http/errors';
-import { API_ROUTES, type RouteDeclaration } from '../../shared/http/routes';
+import { API_ROUTES, REVEAL_ROUTES, type RouteDeclaration } from '../../shared/http/routes';
 import type { SecretContext } from '../../shared/domain/guidance-session';
 import { GUIDANCE_EVENT_TYPE } from '../../shared/domain/event-types';
 import { signBody } from '../../shared/domain/webhook-signature';
@@ -325,29 +325,30 @@ describe('the laptop stack answers as openapi.yaml says', () => {
     expectDocumented('post', ROTATE, rotated);
   });
 
-  it('refuses the reveal routes as documented (400, 401, 404, 413)', async () => {
+  it('refuses every company route of the route table as documented (400, 401, 404, 413)', async () => {
     const mallory = await client.token('mallory');
     const olivia = await client.token('olivia');
-    const routes: [Method, string, string][] = [
-      ['post', REVEAL, 'reveal'],
-      ['delete', SESSION, 'session'],
-      ['post', ROTATE, 'rotate'],
-    ];
+    const companyRoutes = REVEAL_ROUTES.filter((route) => route.path.includes('{company_identification_number}'));
+    expect(companyRoutes.length).toBeGreaterThanOrEqual(3);
 
-    for (const [method, template, last] of routes) {
-      const at = (company: string) => `/guidance/${company}/${last}`;
+    for (const route of companyRoutes) {
+      const method = route.method.toLowerCase() as Method;
+      const at = (company: string) => route.path.replace('{company_identification_number}', company);
+      const oversized = route.method === 'GET'
+        ? await getWithBody(`${stack.url}${at(COMPANY)}`, ONE_MIB_AND_MORE, olivia)
+        : await client.call(route.method, at(COMPANY), { token: olivia, body: ONE_MIB_AND_MORE });
       const answers = [
-        await client.call(method.toUpperCase(), at(COMPANY)),
-        await client.call(method.toUpperCase(), at(COMPANY), { token: 'not-a-jwt' }),
-        await client.call(method.toUpperCase(), at(COMPANY), { token: mallory }),
-        await client.call(method.toUpperCase(), at('123456789'), { token: olivia }),
-        await client.call(method.toUpperCase(), at('12345678'), { token: olivia }),
-        await client.call(method.toUpperCase(), at('abcdefghi'), { token: olivia }),
-        await client.call(method.toUpperCase(), at(COMPANY), { token: olivia, body: ONE_MIB_AND_MORE }),
+        await client.call(route.method, at(COMPANY)),
+        await client.call(route.method, at(COMPANY), { token: 'not-a-jwt' }),
+        await client.call(route.method, at(COMPANY), { token: mallory }),
+        await client.call(route.method, at('123456789'), { token: olivia }),
+        await client.call(route.method, at('12345678'), { token: olivia }),
+        await client.call(route.method, at('abcdefghi'), { token: olivia }),
+        oversized,
       ];
-      expect(answers.map((a) => a.status)).toEqual([401, 401, 404, 404, 400, 400, 413]);
+      expect({ route: route.action, statuses: answers.map((a) => a.status) }).toEqual({ route: route.action, statuses: [401, 401, 404, 404, 400, 400, 413] });
       expect(answers[2]!.text).toBe(answers[3]!.text);
-      for (const answer of answers) expectDocumented(method, template, answer);
+      for (const answer of answers) expectDocumented(method, route.path, answer);
     }
     const guidanceRefusals = [
       await client.call('GET', '/guidance'),
@@ -440,11 +441,13 @@ describe('the laptop stack answers as openapi.yaml says', () => {
     const dynamoDown = jest.spyOn(stack.db, 'send').mockImplementation(async () => {
       throw new Error('Simulated DynamoDB outage at 127.0.0.1');
     });
+    // Every reveal route of the route table, for a company the caller owns.
+    const revealAnswers: [RouteDeclaration, Answer][] = [];
+    for (const route of REVEAL_ROUTES) {
+      revealAnswers.push([route, await client.call(route.method, route.path.replace('{company_identification_number}', COMPANY), { token })]);
+    }
     const answers = {
-      list: await client.call('GET', '/guidance', { token }),
-      reveal: await client.call('POST', `/guidance/${COMPANY}/reveal`, { token }),
-      delete: await client.call('DELETE', `/guidance/${COMPANY}/session`, { token }),
-      rotate: await client.call('POST', `/guidance/${COMPANY}/rotate`, { token }),
+      ...Object.fromEntries(revealAnswers.map(([route, answer]) => [route.action, answer])),
       register: await client.registerUser(ERIN, { app_user_id: 'erin', country_code: 'DE' }),
       erase: await client.call('DELETE', `/internal/users/${ERIN}`, { token: admin }),
     };
@@ -456,10 +459,7 @@ describe('the laptop stack answers as openapi.yaml says', () => {
     for (const answer of [...Object.values(answers), webhook]) {
       expect([answer.status, answer.json]).toEqual([500, { error: 'internal_error', message: 'Internal error.' }]);
     }
-    expectDocumented('get', '/guidance', answers.list);
-    expectDocumented('post', REVEAL, answers.reveal);
-    expectDocumented('delete', SESSION, answers.delete);
-    expectDocumented('post', ROTATE, answers.rotate);
+    for (const [route, answer] of revealAnswers) expectDocumented(route.method.toLowerCase() as Method, route.path, answer);
     expectDocumented('put', USERS, answers.register);
     expectDocumented('delete', USERS, answers.erase);
     expectDocumented('post', WEBHOOK, webhook);
@@ -499,13 +499,8 @@ describe('the laptop stack answers as openapi.yaml says', () => {
     // Only deployed AWS can answer these: 429 and the IAM 403 come from API Gateway itself, the
     // webhook's 403 from the source-IP check, which is off on the laptop.
     expect(Object.fromEntries(summary.map(({ key, unseen }) => [key, unseen]))).toEqual({
-      'get /guidance': [429],
-      'post /guidance/{company_identification_number}/reveal': [429],
-      'delete /guidance/{company_identification_number}/session': [429],
-      'post /guidance/{company_identification_number}/rotate': [429],
-      'put /internal/users/{bridge_user_uuid}': [403, 429],
-      'delete /internal/users/{bridge_user_uuid}': [403, 429],
-      'post /webhooks/bridge': [403, 429],
+      ...Object.fromEntries(API_ROUTES.map((route) => [operationOf(route), route.auth === 'iam' ? [403, 429] : [429]])),
+      [WEBHOOK_OPERATION]: [403, 429],
     });
     expect(documentedAnswers).toBeGreaterThanOrEqual(70);
     expect(validatedBodies).toBeGreaterThanOrEqual(65);

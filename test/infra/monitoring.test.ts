@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
+import { REVEAL_ROUTES } from '../../shared/http/routes';
 
 // The default (dev) app once, without bundling (stack.test.ts checks the bundles); cdk-nag stays
 // on, so Template.fromStack fails on any unacknowledged finding. The metric names and dimension
@@ -48,7 +49,8 @@ const DEAD_LETTER_REASONS = [
 ];
 const BRIDGE_CALLERS = ['session-worker', 'reveal-api'];
 const BRIDGE_STATUSES = ['2xx', '3xx', '400', '401', '403', '408', '429', '5xx', 'other_4xx', 'timeout', 'network'];
-const REVEAL_ACTIONS = ['list', 'reveal', 'delete', 'rotate'];
+// One action per reveal route of the route table (shared/http/routes.ts).
+const REVEAL_ACTIONS = REVEAL_ROUTES.map((route) => route.action);
 const REVEAL_OUTCOMES = ['success', 'not_found', 'invalid_request', 'unauthorized', 'service_unavailable', 'upstream_error', 'internal_error', 'rate_limited'];
 const NOTIFICATION_SLUGS = ['notifications-failed', 'notifications-undelivered'];
 const RUNBOOK_SLUGS = ['dead-letters', 'queue-age', 'webhook-5xx', 'worker-errors', 'worker-throttles', 'bridge-403', 'bridge-errors', 'reveal-5xx', 'kms-errors', 'password-age'];
@@ -220,11 +222,8 @@ describe('alarms', () => {
     [
       'reveal-5xx',
       () => [
-        emf('RevealApiRequests', { service: 'reveal-api', action: 'list', outcome: 'internal_error' }),
-        emf('RevealApiRequests', { service: 'reveal-api', action: 'delete', outcome: 'internal_error' }),
-        ...['reveal', 'rotate'].flatMap((action) =>
-          ['service_unavailable', 'upstream_error', 'internal_error'].map((outcome) => emf('RevealApiRequests', { service: 'reveal-api', action, outcome })),
-        ),
+        // Each route's declared 5xx outcomes: reveal and rotate call Bridge and KMS (502, 503), the others only the table (500).
+        ...REVEAL_ROUTES.flatMap(({ action, serverErrors }) => serverErrors.map((outcome) => emf('RevealApiRequests', { service: 'reveal-api', action, outcome }))),
         lambda('Errors', 'reveal-api'),
       ],
       5,
@@ -343,7 +342,7 @@ describe('dashboard', () => {
       ...BRIDGE_CALLERS.flatMap((service) => ['Encrypt', 'Decrypt'].map((operation) => emf('KmsErrors', { service, operation }))),
     ].map((m) => m.replace(/ 300$/, ''));
 
-    expect(expected).toHaveLength(90);
+    expect(expected).toHaveLength(58 + REVEAL_ACTIONS.length * REVEAL_OUTCOMES.length); // 90 with four reveal routes
     for (const metric of expected) expect(graphed).toContain(metric);
   });
 
@@ -409,7 +408,7 @@ describe('the metric table of monitoring.ts (copied into the README)', () => {
     ['SessionsCreated', ['service', ...BRIDGE_CALLERS]],
     ['BridgeCalls', ['service', ...BRIDGE_CALLERS, 'status', ...BRIDGE_STATUSES]],
     ['BridgeLatency', ['service', ...BRIDGE_CALLERS]],
-    ['RevealApiRequests', ['service', 'reveal-api', 'action', 'outcome', ...REVEAL_ACTIONS, ...REVEAL_OUTCOMES]],
+    ['RevealApiRequests', ['service', 'reveal-api', 'action', 'outcome', 'shared/http/routes.ts', ...REVEAL_OUTCOMES]],
     ['KmsErrors', ['service', ...BRIDGE_CALLERS, 'operation', 'Encrypt', 'Decrypt']],
     ['OldestPasswordAge', ['service', 'session-sweeper']],
   ])('documents every dimension and value of %s', (metric, values) => {

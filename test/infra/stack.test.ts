@@ -5,6 +5,7 @@ import { Match, Template } from 'aws-cdk-lib/assertions';
 import { Queue } from 'aws-cdk-lib/aws-sqs';
 import { buildApp, type BuiltApp } from '../../infra/app';
 import { ACCESS_LOG_FIELDS } from '../../infra/constructs/http-api';
+import { API_ROUTES } from '../../shared/http/routes';
 
 // The default (dev) app, built once: real bundling with the local esbuild, cdk-nag on, and the
 // built-in CloudFormation validation off (it only costs time here; `npm run synth` keeps it).
@@ -462,7 +463,7 @@ describe('HTTP API', () => {
   });
 
   it('has exactly the routes of the contract', () => {
-    template.resourceCountIs('AWS::ApiGatewayV2::Route', 7);
+    template.resourceCountIs('AWS::ApiGatewayV2::Route', API_ROUTES.length + 1); // and Bridge's webhook
   });
 
   it('checks JWTs issued by the created Cognito user pool for its app client', () => {

@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
 import { PASSWORD_KEY_USE } from '../../infra/constructs/password-key-policy';
 import { SESSION_COPY_ACTIONS, SESSION_ITEM_ACTIONS } from '../../infra/constructs/session-table-policy';
+import { REVEAL_ROUTES } from '../../shared/http/routes';
 
 // The default (dev) app once, without bundling; cdk-nag on (Template.fromStack fails on a finding).
 // What IAM evaluation shows (who may do what) is in access-matrix.test.ts; here: the shape of the
@@ -102,7 +103,7 @@ describe('who may invoke the functions', () => {
     const apiId = idOf('AWS::ApiGatewayV2::Api', 'RevealHttpApi'); // the reveal routes' own API (CORS is per API)
     const permissions = of('AWS::Lambda::Permission').filter(([, p]) => p.Properties.FunctionName['Fn::GetAtt']?.[0] === functionId('reveal-api'));
 
-    expect(permissions).toHaveLength(4);
+    expect(permissions).toHaveLength(REVEAL_ROUTES.length);
     for (const [, permission] of permissions) {
       expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'apigateway.amazonaws.com' });
       expect(JSON.stringify(permission.Properties.SourceArn)).toContain(`{"Ref":"${apiId}"}`);
