@@ -62,9 +62,18 @@ export function createWorkerHandler(deps: WorkerDeps) {
     const reason = failureReason(error);
     const eventKey = event.eventKey;
     switch (decision.action) {
-      case 'drop_duplicate':
-        log.info('Duplicate delivery dropped: the event is in progress elsewhere', { eventKey, receives });
-        metrics.count('GuidanceEvents', { outcome: 'duplicate' });
+      case 'wait_for_holder':
+        try {
+          if (!deps.requeuer) throw new Error('No requeuer configured');
+          await deps.requeuer.requeue(record, decision.delaySeconds, { waits: capacityWaitsOf(record) });
+        } catch (requeueError) {
+          // Could not queue the copy: the queue's own redrive policy dead-letters it (nothing is lost).
+          log.warn('Could not requeue an event held elsewhere; the queue retries it', { eventKey, reason: failureReason(requeueError), receives });
+          metrics.count('GuidanceEvents', { outcome: 'retried' });
+          throw error;
+        }
+        log.info('Event held by another attempt: a copy comes back after its lease', { eventKey, delaySeconds: decision.delaySeconds, receives });
+        metrics.count('GuidanceEvents', { outcome: 'retried' });
         return;
       case 'dead_letter':
         await deadLetter(record.body, decision.reason, correlationId);

@@ -6,8 +6,12 @@ import { SECRET_FAILURE_REASONS } from '../../shared/ports/secret-source';
 export type WorkerDecision =
   /** Move it to the DLQ with this reason (a real failure: an operator looks at it). */
   | { readonly action: 'dead_letter'; readonly reason: string }
-  /** Another delivery of the same event holds it and lives on: this copy can go. */
-  | { readonly action: 'drop_duplicate' }
+  /**
+   * Another attempt holds the event (its claim's lease) on this copy's last receive: queue a copy due
+   * once that lease must have lapsed, delete this one. Never dropped: the holder may have died, or
+   * failed to release its claim, and only a later copy can then finish the event.
+   */
+  | { readonly action: 'wait_for_holder'; readonly delaySeconds: number }
   /** Bridge has no capacity now: queue a copy due in `delaySeconds`, delete this one (no receive is used up). */
   | { readonly action: 'wait_for_capacity'; readonly delaySeconds: number }
   /** Let the queue redeliver it (one receive used); `deferSeconds` stretches the wait to a longer Retry-After. */
@@ -28,6 +32,8 @@ export interface FailedAttempt {
 
 /** SQS's longest DelaySeconds and ChangeMessageVisibility we use: 15 minutes. */
 export const MAX_DELAY_SECONDS = 900;
+/** How long a copy waits for the holder of its event when the queue's visibility timeout is unknown (the longest lease then). */
+export const DEFAULT_HOLDER_WAIT_SECONDS = 60;
 /** How long to wait for capacity when Bridge's 429 names no Retry-After. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 1000;
 /** A second delivery met this event in progress elsewhere (its processing claim holds). */
@@ -54,7 +60,13 @@ export function decideOnFailure(attempt: FailedAttempt): WorkerDecision {
     if (attempt.eventAgeMs > RATE_LIMITED_MAX_EVENT_AGE_SECONDS * 1000) return { action: 'dead_letter', reason: 'rate_limited_too_long' };
     return { action: 'wait_for_capacity', delaySeconds: jitteredSeconds(error.retryAfterMs ?? DEFAULT_RATE_LIMIT_WAIT_MS, attempt.jitter) };
   }
-  if (reason === EVENT_IN_PROGRESS) return lastReceive ? { action: 'drop_duplicate' } : { action: 'retry' };
+  if (reason === EVENT_IN_PROGRESS) {
+    if (!lastReceive) return { action: 'retry' };
+    if (attempt.eventAgeMs > RATE_LIMITED_MAX_EVENT_AGE_SECONDS * 1000) return { action: 'dead_letter', reason: `retries_exhausted:${reason}` };
+    // A holder's lease ends with its invocation (plus a margin): the queue's visibility timeout is longer.
+    const leaseBoundMs = (attempt.queueVisibilityTimeoutSeconds ?? DEFAULT_HOLDER_WAIT_SECONDS) * 1000;
+    return { action: 'wait_for_holder', delaySeconds: jitteredSeconds(leaseBoundMs, attempt.jitter) };
+  }
   if (error instanceof PermanentFailure) {
     if (RETRIED_UNTIL_LAST_RECEIVE.has(reason) && !lastReceive) return { action: 'retry' };
     return { action: 'dead_letter', reason };

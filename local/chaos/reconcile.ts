@@ -57,12 +57,13 @@ export interface Reconciliation {
 const SAMPLE_LIMIT = 10;
 
 /**
- * Bridge's 401/403 are retried on every receive (see decideOnFailure); an injected fault that lands
- * on the last receive dead-letters such an event under that fault's name instead: still the dead
- * letter it was bound for, not a lost event nor an exhausted retry of a deliverable one.
+ * Bridge's 401/403 are retried on every receive (see decideOnFailure); a transient fault that lands
+ * on the last receive (an injected one, or a simulated Bridge timeout or network error) dead-letters
+ * such an event under that fault's name instead: still the dead letter it was bound for, not a lost
+ * event nor an exhausted retry of a deliverable one.
  */
 function isExpectedReason(expected: string, found: string): boolean {
-  return found === expected || (RETRIED_UNTIL_LAST_RECEIVE.has(expected) && found === 'retries_exhausted:InjectedFault');
+  return found === expected || (RETRIED_UNTIL_LAST_RECEIVE.has(expected) && found.startsWith('retries_exhausted:'));
 }
 
 /** Accounts for every distinct valid event of the plan against the outbox, the DLQ and the table. */

@@ -25,7 +25,9 @@ const cases: [string, Partial<FailedAttempt> & { error: unknown }, WorkerDecisio
   ['an event exactly a day old still waits', { error: paced(1000), eventAgeMs: 24 * HOUR_MS }, { action: 'wait_for_capacity', delaySeconds: 2 }],
   // A duplicate delivery that met the event in progress elsewhere.
   ['in progress elsewhere, receives left: retried', { error: transient(EVENT_IN_PROGRESS) }, { action: 'retry' }],
-  ['in progress elsewhere on the last receive: dropped (the holder lives on)', { error: transient(EVENT_IN_PROGRESS), receiveCount: 5 }, { action: 'drop_duplicate' }],
+  ['in progress elsewhere on the last receive: a copy due after the holder’s lease (the visibility timeout + jitter), never dropped', { error: transient(EVENT_IN_PROGRESS), receiveCount: 5 }, { action: 'wait_for_holder', delaySeconds: 189 }],
+  ['in progress elsewhere on the last receive, visibility unknown: a copy due in a minute + jitter', { error: transient(EVENT_IN_PROGRESS), receiveCount: 5, queueVisibilityTimeoutSeconds: undefined }, { action: 'wait_for_holder', delaySeconds: 63 }],
+  ['in progress elsewhere on the last receive of a day-old event: dead-lettered, naming it', { error: transient(EVENT_IN_PROGRESS), receiveCount: 5, eventAgeMs: 24 * HOUR_MS + 1 }, { action: 'dead_letter', reason: 'retries_exhausted:event_in_progress' }],
   // Permanent failures.
   ['unknown user: dead-lettered at once', { error: permanent('unknown_user') }, { action: 'dead_letter', reason: 'unknown_user' }],
   ['malformed message: dead-lettered at once', { error: permanent('invalid_message') }, { action: 'dead_letter', reason: 'invalid_message' }],
