@@ -1,3 +1,4 @@
+import { availableParallelism } from 'node:os';
 import type { Config } from 'jest';
 
 // ESM-only dependencies (middy, jose) are transformed like our own TypeScript.
@@ -19,6 +20,9 @@ const project = (name: string, extra: Partial<Config> = {}): Config => ({
 });
 
 const config: Config = {
+  // jest's default (cores - 1) is one worker on the 2-core CI machine; the files are independent
+  // (free ports, their own temp dirs), and two workers overlap one file's waits with another's work.
+  maxWorkers: Math.max(2, availableParallelism() - 1),
   // Per-project testTimeout is not honoured by jest 30; this one applies to every project.
   testTimeout: 60_000,
   projects: [
