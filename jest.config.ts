@@ -27,7 +27,8 @@ const config: Config = {
   testTimeout: 60_000,
   projects: [
     project('unit'),
-    project('infra', { testTimeout: 120_000 }),
+    // One run-scoped directory where the infra files share the default template (fixtures/default-template.ts).
+    project('infra', { testTimeout: 120_000, globalSetup: '<rootDir>/test/fixtures/infra-setup.ts', globalTeardown: '<rootDir>/test/fixtures/infra-teardown.ts' }),
     project('integration', { testTimeout: 30_000 }),
     project('e2e', { testTimeout: 60_000 }),
     // Minutes-long runs (real expiry waits, bursts): `npm run test:slow`, run by CI after `npm test`.

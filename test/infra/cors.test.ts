@@ -1,6 +1,7 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
 import { ContextError } from '../../infra/config';
+import { defaultTemplate } from '../fixtures/default-template';
 
 // Only the context differs between these apps: bundling is skipped; cdk-nag stays on.
 function synth(context: Record<string, unknown>): Template {
@@ -52,14 +53,14 @@ describe('CORS of the reveal API', () => {
   });
 
   it('configures no CORS anywhere without the context key', () => {
-    const template = synth({});
+    const template = Template.fromJSON(defaultTemplate());
 
     expect(apis(template).map((api) => api.cors)).toEqual([undefined, undefined]);
     expect(apis(template).map((api) => api.routes.length).sort()).toEqual([3, 4]);
   });
 
   it('gives the apps the reveal API base URL as an output', () => {
-    const outputs = synth({}).toJSON().Outputs as Record<string, CfnJson>;
+    const outputs = defaultTemplate().Outputs as Record<string, CfnJson>;
 
     expect(outputs.RevealApiUrl).toBeDefined();
     expect(JSON.stringify(outputs.RevealApiUrl.Value)).toContain('RevealHttpApi');
