@@ -1,3 +1,4 @@
+/** @jest-config-loader-options {"transpileOnly": true, "compilerOptions": {"moduleResolution": "node10"}} */
 import { availableParallelism } from 'node:os';
 import type { Config } from 'jest';
 
