@@ -162,7 +162,7 @@ function slowClient(kind: SlowClient['kind']): SlowClient {
 }
 
 // Meanwhile, an ordinary user keeps calling the API.
-const probes: { status: number; ms: number }[] = [];
+const probes: { status: number; ms: number; error?: string }[] = [];
 let probing = true;
 let prober: Promise<void> = Promise.resolve();
 let slowClients: SlowClient[] = [];
@@ -184,8 +184,12 @@ beforeAll(async () => {
   prober = (async () => {
     while (probing) {
       const started = performance.now();
-      const status = await stillServing().catch(() => 0);
-      probes.push({ status, ms: performance.now() - started });
+      // A failed request is kept with its cause, to tell a refused connection from a reset one.
+      const probe = await stillServing().then(
+        (status) => ({ status }),
+        (error: Error) => ({ status: 0, error: `${error.message}${error.cause ? `: ${String(error.cause)}` : ''}` }),
+      );
+      probes.push({ ...probe, ms: performance.now() - started });
       await new Promise((resolve) => setTimeout(resolve, 200));
     }
   })();

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { runSimulation } from '@cloud-copilot/iam-simulate';
-import { accessMatrix, contextKeyAlias, decide, synthesizedTemplate, withEvaluableContextKeys, type AccessMatrix } from './access-matrix/evaluate';
+import { defaultTemplate } from '../fixtures/default-template';
+import { accessMatrix, contextKeyAlias, decide, withEvaluableContextKeys, type AccessMatrix } from './access-matrix/evaluate';
 import { checksOf } from './access-matrix/principals-and-checks';
 import { renderAccessMatrix } from './access-matrix/render';
 import { ACCOUNT } from './access-matrix/resolve-template';
@@ -24,7 +25,7 @@ const ALLOWED: Record<string, readonly string[]> = {
 let matrix: AccessMatrix;
 
 beforeAll(async () => {
-  matrix = await accessMatrix(synthesizedTemplate());
+  matrix = await accessMatrix(defaultTemplate());
 }, 60_000);
 
 const allowedBy = (row: AccessMatrix['rows'][number]) => Object.keys(row.decisions).filter((id) => row.decisions[id] === 'Allow');
@@ -98,7 +99,7 @@ describe('the evaluation itself', () => {
 
   it('asks every column with context keys the evaluator reads (none ignored)', async () => {
     // decide() throws on an ignored key: one principal over every column proves none is.
-    const template = synthesizedTemplate();
+    const template = defaultTemplate();
     const administrator = { label: 'a', arn: `arn:aws:iam::${ACCOUNT}:role/A`, identityPolicies: [] };
     for (const check of checksOf(template)) await expect(decide(administrator, check)).resolves.toBe('Deny');
   }, 30_000);

@@ -2,6 +2,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
 import { ContextError } from '../../infra/config';
 import { INTERNAL_ROUTES, REVEAL_ROUTES, routeKeyOf } from '../../shared/http/routes';
+import { defaultTemplate } from '../fixtures/default-template';
 
 // Only the context differs between these apps: bundling is skipped; cdk-nag stays on.
 function synth(context: Record<string, unknown>): Template {
@@ -49,14 +50,14 @@ describe('CORS of the reveal API', () => {
   });
 
   it('configures no CORS anywhere without the context key', () => {
-    const template = synth({});
+    const template = Template.fromJSON(defaultTemplate());
 
     expect(apis(template).map((api) => api.cors)).toEqual([undefined, undefined]);
     expect(apis(template).map((api) => api.routes).sort()).toEqual([OTHER_ROUTE_KEYS, REVEAL_ROUTE_KEYS].sort());
   });
 
   it('gives the apps the reveal API base URL as an output', () => {
-    const outputs = synth({}).toJSON().Outputs as Record<string, CfnJson>;
+    const outputs = defaultTemplate().Outputs as Record<string, CfnJson>;
 
     expect(outputs.RevealApiUrl).toBeDefined();
     expect(JSON.stringify(outputs.RevealApiUrl.Value)).toContain('RevealHttpApi');

@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
@@ -97,11 +98,16 @@ describe('internalApiPrincipals in a stack with a known account', () => {
 });
 
 describe('context errors from the command line', () => {
+  // Its own output directory: another jest run on the machine (another checkout) may run this file too.
+  let outdir: string;
+  beforeAll(() => (outdir = mkdtempSync(path.join(tmpdir(), 'guidance-relay-context-test-'))));
+  afterAll(() => rmSync(outdir, { recursive: true, force: true }));
+
   // What `npx cdk synth -c key=value` runs: the app, with the context in CDK_CONTEXT_JSON.
   function app(context: Record<string, unknown>) {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'infra/app.ts'], {
       cwd: path.join(__dirname, '..', '..'),
-      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: path.join(tmpdir(), 'guidance-relay-context-test') },
+      env: { ...process.env, CDK_CONTEXT_JSON: JSON.stringify(context), CDK_OUTDIR: outdir },
       encoding: 'utf8',
     });
     return { status: result.status, stderr: result.stderr.trim() };

@@ -3,15 +3,15 @@ import { buildApp } from '../../infra/app';
 import { PASSWORD_KEY_USE } from '../../infra/constructs/password-key-policy';
 import { SESSION_COPY_ACTIONS, SESSION_ITEM_ACTIONS } from '../../infra/constructs/session-table-policy';
 import { REVEAL_ROUTES } from '../../shared/http/routes';
+import { defaultTemplate } from '../fixtures/default-template';
 
-// The default (dev) app once, without bundling; cdk-nag on (Template.fromStack fails on a finding).
+// The default (dev) app, without bundling, cdk-nag on: the template the infra tests share (fixtures/default-template.ts).
 // What IAM evaluation shows (who may do what) is in access-matrix.test.ts; here: the shape of the
 // statements the evaluator cannot see through (colon-pattern context keys) and of resource policies.
 let resources: Record<string, Resource>;
 
 beforeAll(() => {
-  const { stack } = buildApp({ builtinCloudFormationValidation: false, context: { 'aws:cdk:bundling-stacks': [] } });
-  resources = Template.fromStack(stack).toJSON().Resources;
+  resources = defaultTemplate().Resources;
 });
 
 // CloudFormation JSON is untyped: the tests index into it freely.

@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { Template } from 'aws-cdk-lib/assertions';
 import { buildApp } from '../../infra/app';
 import { readConfig } from '../../infra/config';
+import { defaultTemplate } from '../fixtures/default-template';
 
 // Context webApp=true: S3 + CloudFront hosting of the reference web app. Bundling is skipped; cdk-nag
 // runs (an unacknowledged finding makes synth throw).
@@ -50,7 +51,7 @@ describe('context webApp', () => {
   });
 
   it('adds no hosting, and keeps OAuth off on the app client, when not set', () => {
-    const { template } = synth({});
+    const template = Template.fromJSON(defaultTemplate());
 
     template.resourceCountIs('AWS::CloudFront::Distribution', 0);
     template.resourceCountIs('Custom::CDKBucketDeployment', 0);

@@ -38,7 +38,7 @@ import { guidanceEvent } from '../fixtures/sqs';
  * JWT claims are arbitrary JSON, since the issuer decides them.
  */
 
-const FUZZ_RUNS = Number(process.env.API_FUZZ_RUNS ?? 2_000);
+const FUZZ_RUNS = Number(process.env.API_FUZZ_RUNS ?? 1_000);
 const SCAN_EVERY = 25;
 /** Jest's limit per property: generous, the figures printed are what counts. */
 const PROPERTY_TIMEOUT_MS = 60_000 + FUZZ_RUNS * 40;
