@@ -4,17 +4,13 @@ import { findSecrets, type SecretKind } from '../../local/chaos/secrets';
 import { describeChaosRun } from '../fixtures/chaos-run';
 
 /**
- * A short chaos run for `npm test`: 600 webhook requests instead of 1,000, with denser cipher and
- * notifier faults so that every kind of fault and delivery still happens (the assertions check
- * it). Bridge and store faults keep their default rates: with denser ones, more of the events that
- * Bridge refuses (retried until their last receive) meet a transient fault on that last receive,
- * and the reconciliation counts such an event as lost (dead-lettered as
- * retries_exhausted:bridge_network_error, or dropped as in progress behind a claim its own earlier
- * attempt failed to release). The full default run is test/slow/chaos.test.ts.
+ * A short chaos run for `npm test`: 400 webhook requests instead of 1,000, with denser cipher and
+ * notifier faults so that every kind of fault and delivery still happens (the assertions check it).
+ * The full default run is test/slow/chaos.test.ts.
  */
-const SHORT_RUN: Partial<ChaosOptions> = { events: 600, cipherFaultRate: 0.08, notifierFaultRate: 0.08 };
+const SHORT_RUN: Partial<ChaosOptions> = { events: 400, cipherFaultRate: 0.08, notifierFaultRate: 0.08 };
 
-describeChaosRun('chaos run on the laptop stack (600 webhook requests, denser cipher and notifier faults)', SHORT_RUN, 120_000);
+describeChaosRun('chaos run on the laptop stack (400 webhook requests, denser cipher and notifier faults)', SHORT_RUN, 120_000);
 
 describe('the chaos plan', () => {
   const context = { anchorMs: Date.UTC(2026, 0, 1), webhookSecret: 'local-webhook-secret', maxAgeSeconds: 259_200 };
