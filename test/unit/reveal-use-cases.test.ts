@@ -1,10 +1,12 @@
-import { DomainError, PermanentFailure, TransientFailure } from '../../shared/domain/errors';
+import { DomainError, PermanentFailure, RateLimited, TransientFailure } from '../../shared/domain/errors';
 import { revealErrors } from '../../functions/reveal-api/http-errors';
 import { eraseUser } from '../../shared/domain/manage-users';
 import { deleteSession, listGuidance, revealPassword, rotateSession, type RevealDeps } from '../../shared/domain/reveal-guidance';
 import type { GuidanceStore } from '../../shared/ports/guidance-store';
 import { UndecryptableSecret } from '../../shared/ports/password-cipher';
+import type { SessionKeyMismatch } from '../../shared/ports/security-events';
 import { beforeNextCall } from '../fakes/interleave';
+import { InMemoryRateLimiter } from '../fakes/in-memory-rate-limiter';
 import { ALICE, COMPANY, memoryWorld, TTL_SECONDS, type MemoryWorld } from '../fixtures/memory-world';
 
 // The reveal API's use cases on the in-memory fakes: what the dynalite tests prove, in milliseconds.
@@ -222,5 +224,73 @@ describe('rotateSession and deleteSession', () => {
 
     expect(await world.store.getSession('alice', COMPANY)).toBeUndefined();
     expect((await revealPassword('alice', COMPANY, deps)).sessionId).toBe(world.bridge.issued[1]!.id);
+  });
+});
+
+describe('the guards no other unit test reaches', () => {
+  /** The world's store, with `overrides` in place of some of its methods. */
+  const storeWith = (overrides: Partial<GuidanceStore>): GuidanceStore =>
+    new Proxy(world.store, {
+      get(target, property, receiver) {
+        if (property in overrides) return overrides[property as keyof GuidanceStore];
+        const value: unknown = Reflect.get(target, property, receiver);
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+
+  it('gives up after four rounds when every reveal loses its race, with unavailable, and returns no uncounted password', async () => {
+    const calls = { reads: 0, decrypts: 0 };
+    const store = storeWith({
+      countReveal: async () => undefined, // a concurrent rotation wins every time
+      getSession: async (appUserId, company) => {
+        calls.reads += 1;
+        return world.store.getSession(appUserId, company);
+      },
+    });
+    const cipher = {
+      encrypt: deps.cipher.encrypt.bind(deps.cipher),
+      decrypt: async (...args: Parameters<typeof deps.cipher.decrypt>) => {
+        calls.decrypts += 1;
+        return deps.cipher.decrypt(...args);
+      },
+    };
+
+    const error = await failed(revealPassword('alice', COMPANY, { ...deps, store, cipher }));
+
+    expect(error).toEqual(expect.objectContaining({ code: 'unavailable', message: 'The session changed too often; retry.' }));
+    expect(calls).toEqual({ reads: 4, decrypts: 4 });
+  });
+
+  it('says why a decrypt failed, in the text the API shows', async () => {
+    const cipher = { encrypt: deps.cipher.encrypt.bind(deps.cipher), decrypt: async () => Promise.reject(new Error('KMS throttled')) };
+
+    expect(await failed(revealPassword('alice', COMPANY, { ...deps, cipher }))).toEqual(
+      expect.objectContaining({ code: 'unavailable', message: 'The password could not be decrypted; retry.' }),
+    );
+  });
+
+  it('never lists a session item planted under the caller’s key that names someone else, and reports it', async () => {
+    await world.guidanceReady(BOB);
+    const bobs = world.store.rawItem({ pk: 'APP#bob', sk: `SESSION#${COMPANY}` })!;
+    world.store.plantItem({ ...bobs, pk: 'APP#alice' });
+    const reported: SessionKeyMismatch[] = [];
+    const security = { sessionKeyMismatch: (details: SessionKeyMismatch) => void reported.push(details) };
+
+    const items = await listGuidance('alice', { ...deps, security });
+
+    expect(items.map((item) => item.session)).toEqual([null]);
+    expect(reported).toEqual([{ appUserId: 'alice', company: COMPANY, sessionId: bobs.sessionId }]);
+  });
+
+  it('counts a renewal against the caller’s Bridge sessions per hour, before Bridge is asked', async () => {
+    const userLimits = { limiter: new InMemoryRateLimiter(), limits: { sessionsPerHour: 1, requestsPerMinute: 60 } };
+    await deleteSession('alice', COMPANY, deps);
+
+    await revealPassword('alice', COMPANY, { ...deps, userLimits }); // a renewal: one Bridge session
+    await deleteSession('alice', COMPANY, deps);
+    const error = await failed(revealPassword('alice', COMPANY, { ...deps, userLimits }));
+
+    expect(error).toBeInstanceOf(RateLimited);
+    expect(world.bridge.requests).toHaveLength(2); // the guidance's own session and the one renewal
   });
 });
