@@ -1,5 +1,9 @@
 import { PermanentFailure, BridgeBusy, TransientFailure } from '../../shared/domain/errors';
 import { RATE_LIMITED_MAX_EVENT_AGE_SECONDS } from '../../shared/domain/limits';
+import { EVENT_IN_PROGRESS } from '../../shared/domain/notify-once';
+
+// The reason a claim held elsewhere raises: one constant, named where the claim is taken.
+export { EVENT_IN_PROGRESS };
 import { SECRET_FAILURE_REASONS } from '../../shared/ports/secret-source';
 
 /** What the worker does with a record whose processing failed. */
@@ -36,8 +40,6 @@ export const MAX_DELAY_SECONDS = 900;
 export const DEFAULT_HOLDER_WAIT_SECONDS = 60;
 /** How long to wait for capacity when Bridge's 429 names no Retry-After. */
 export const DEFAULT_RATE_LIMIT_WAIT_MS = 1000;
-/** A second delivery met this event in progress elsewhere (its processing claim holds). */
-export const EVENT_IN_PROGRESS = 'event_in_progress';
 /**
  * Bridge's 401/403 look permanent but change at deploy time (placeholder credentials, a 5-minute
  * secret cache, egress addresses not yet allow-listed): retried until the last receive, then
