@@ -27,8 +27,6 @@ const config: Config = {
   // processes): a third worker on 2 cores fills those waits. Measured with the unit, infra,
   // integration and e2e projects on an idle 2-core machine: 83 s with 2 workers, 71 s with 3.
   maxWorkers: availableParallelism() + 1,
-  // On a first run (no timing cache), the known long files start first: see the file.
-  testSequencer: '<rootDir>/test/longest-first-sequencer.mjs',
   // Per-project testTimeout is not honoured by jest 30; this one applies to every project.
   testTimeout: 60_000,
   projects: [
