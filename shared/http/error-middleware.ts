@@ -40,6 +40,6 @@ function causeOf(error: unknown): { reason?: string; errorName?: string } {
 }
 
 /** An error the AWS SDK raised for a service answer or a network failure. */
-export function isAwsServiceError(error: unknown): boolean {
+function isAwsServiceError(error: unknown): boolean {
   return typeof error === 'object' && error !== null && '$metadata' in error;
 }
