@@ -63,7 +63,7 @@ export function bundleTargets(): BundleTarget[] {
     ['reference-with-logger', 'reference + Powertools logger'],
     ['reference-with-metrics', 'reference + Powertools metrics'],
     ['reference-with-observability', 'reference + shared/observability (logger, metrics, sink)'],
-    ['reference-with-zod-schemas', 'reference + zod/mini schemas (guidance-event)'],
+    ['reference-with-schemas', 'reference + validation schemas (guidance-event, valibot)'],
     ['reference-with-secrets-client', 'reference + SecretsManagerClient'],
     ['reference-with-secrets-source', 'reference + SecretsManagerClient + Powertools parameters (SecretsManagerSource)'],
     ['peer-webhook-clients', "peer of the webhook: its two AWS clients (SQS + Secrets Manager) with the webhook's client options, nothing else"],

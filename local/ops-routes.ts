@@ -1,6 +1,6 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { HttpError } from '../shared/http/errors';
-import { describeIssues } from '../shared/domain/guidance-event';
+import { check } from '../shared/domain/validation';
 import { APP_USER_ID, SIREN } from '../shared/domain/identifiers';
 import type { RevokeScope } from '../shared/domain/revoke-sessions';
 import type { OpsQueue } from '../ops/ops-queue';
@@ -10,18 +10,21 @@ import { route, type LocalRoute } from './http-gateway';
 /** Answers one admin route from its parsed JSON body (the stack wraps it: JSON in and out, 4xx for HttpError). */
 export type LocalJsonRoute = (payload: (body: unknown) => unknown) => LocalRoute['invoke'];
 
-const handle = z.string().check(z.minLength(1), z.maxLength(200));
-const seconds = z.int().check(z.minimum(0), z.maximum(43_200));
+const handle = v.pipe(v.string(), v.minLength(1), v.maxLength(200));
+const seconds = v.pipe(v.number(), v.safeInteger(), v.minValue(0), v.maxValue(43_200));
 const schemas = {
-  depth: z.object({ queue: z.enum(['main', 'dead']) }),
-  receive: z.object({ max: z.int().check(z.minimum(1), z.maximum(10)), visibilityTimeoutSeconds: seconds }),
-  visibility: z.object({ receiptHandle: handle, visibilityTimeoutSeconds: seconds }),
-  delete: z.object({ receiptHandle: handle }),
-  send: z.object({ body: z.string().check(z.maxLength(256 * 1024)), correlationId: z.string().check(z.minLength(1), z.maxLength(200)) }),
-  revoke: z.object({
-    scope: z.union([z.literal('all'), z.object({ appUserId: z.string().check(z.regex(APP_USER_ID)), company: z.optional(z.string().check(z.regex(SIREN))) })]),
-    renew: z.boolean(),
-    dryRun: z.boolean(),
+  depth: v.object({ queue: v.picklist(['main', 'dead']) }),
+  receive: v.object({ max: v.pipe(v.number(), v.safeInteger(), v.minValue(1), v.maxValue(10)), visibilityTimeoutSeconds: seconds }),
+  visibility: v.object({ receiptHandle: handle, visibilityTimeoutSeconds: seconds }),
+  delete: v.object({ receiptHandle: handle }),
+  send: v.object({ body: v.pipe(v.string(), v.maxLength(256 * 1024)), correlationId: handle }),
+  revoke: v.object({
+    scope: v.union([
+      v.literal('all'),
+      v.object({ appUserId: v.pipe(v.string(), v.regex(APP_USER_ID)), company: v.optional(v.pipe(v.string(), v.regex(SIREN))) }),
+    ]),
+    renew: v.boolean(),
+    dryRun: v.boolean(),
   }),
 };
 
@@ -79,8 +82,8 @@ async function unlessStale(operation: () => Promise<void>): Promise<void> {
   }
 }
 
-function validate<T>(schema: z.ZodMiniType<T>, body: unknown): T {
-  const parsed = schema.safeParse(body);
-  if (!parsed.success) throw new HttpError('invalid_request', `Invalid fields: ${describeIssues(parsed.error.issues)}.`);
-  return parsed.data;
+function validate<S extends v.GenericSchema>(schema: S, body: unknown): v.InferOutput<S> {
+  const parsed = check(schema, body);
+  if (!parsed.ok) throw new HttpError('invalid_request', `Invalid fields: ${parsed.fields}.`);
+  return parsed.value;
 }

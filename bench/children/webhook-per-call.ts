@@ -7,6 +7,7 @@ import { createWebhookHandler } from '../../functions/bridge-webhook/app';
 import { SqsEventQueue } from '../../shared/adapters/sqs-event-queue';
 import { acceptWebhook } from '../../shared/domain/accept-webhook';
 import { guidanceWebhookSchema, toGuidanceEvent } from '../../shared/domain/guidance-event';
+import { check } from '../../shared/domain/validation';
 import { isSignedByAny, signBody } from '../../shared/domain/webhook-signature';
 import { header, rawBody } from '../../shared/http/request';
 import { logger, metricsSink } from '../../shared/observability';
@@ -24,7 +25,7 @@ import { createPeerWebhook } from './webhook-peer';
  * - `handler`: functions/bridge-webhook/handler.ts as composed for Lambda (Secrets Manager source, whatever it wires),
  *   with SQS and Secrets Manager `send` stubbed on the client prototypes.
  * - `breakdown`: in one process, each cumulative layer against the floor: the signature check as written,
- *   zod/mini, the event key, the whole use case (no-op queue), SqsEventQueue (stubbed send), middy and the
+ *   validation (valibot), the event key, the whole use case (no-op queue), SqsEventQueue (stubbed send), middy and the
  *   HTTP mapping (logs off), the INFO line, the metrics data point.
  * - `peer`: `app-sdk` against a hand-written peer doing the same work (webhook-peer.ts), its own
  *   SQSClient over the same canned HTTP, side by side in this process: the budgeted ratio.
@@ -146,14 +147,14 @@ async function breakdown(
   const bytes = rawBody(event);
   const signature = header(event, 'bridgeapi-signature');
   const verified = () => isSignedByAny(bytes, signature, [SECRET]) && (JSON.parse(bytes.toString('utf8')) as unknown);
-  const validated = () => guidanceWebhookSchema.safeParse(verified());
+  const validated = () => check(guidanceWebhookSchema, verified());
   const keyed = () => {
     const parsed = validated();
-    return parsed.success && toGuidanceEvent(parsed.data, now);
+    return parsed.ok && toGuidanceEvent(parsed.value, now);
   };
   const layers: { label: string; subject: () => Promise<unknown>; logLevel: 'ERROR' | 'INFO' }[] = [
     { label: 'signature check as written (header parse, hex, HMAC, timingSafeEqual) + JSON.parse', subject: async () => verified(), logLevel: 'ERROR' },
-    { label: '+ zod/mini validation (guidanceWebhookSchema)', subject: async () => validated(), logLevel: 'ERROR' },
+    { label: '+ validation (guidanceWebhookSchema, valibot)', subject: async () => validated(), logLevel: 'ERROR' },
     { label: '+ event key (SHA-256) and GuidanceEvent', subject: async () => keyed(), logLevel: 'ERROR' },
     { label: 'the whole use case (body and header from the event, replay window), no-op queue', subject: () => acceptWebhook(delivery(), useCase), logLevel: 'ERROR' },
     { label: '+ SqsEventQueue (SendMessageCommand, JSON.stringify; send stubbed)', subject: () => acceptWebhook(delivery(), withQueue), logLevel: 'ERROR' },

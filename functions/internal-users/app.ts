@@ -1,7 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { describeIssues } from '../../shared/domain/guidance-event';
+import { check } from '../../shared/domain/validation';
 import { eraseUser, registerUser, type ManageUsersDeps } from '../../shared/domain/manage-users';
 import { toUserProfile, userProfileBodySchema } from '../../shared/domain/user-profile';
 import { httpErrors } from '../../shared/http/error-middleware';
@@ -21,12 +21,12 @@ export function createInternalUsersHandler(deps: InternalUsersDeps) {
   // One binding per action of the route table (shared/http/routes.ts).
   const actions: Record<InternalRoute['action'], (event: APIGatewayProxyEventV2, bridgeUserUuid: string) => Promise<HttpResponse>> = {
     register: async (event, bridgeUserUuid) => {
-      const parsed = userProfileBodySchema.safeParse(jsonBody(event, MAX_PROFILE_BODY_BYTES));
-      if (!parsed.success) throw new HttpError('invalid_request', `Invalid fields: ${describeIssues(parsed.error.issues)}.`);
-      const profile = toUserProfile(bridgeUserUuid, parsed.data);
+      const parsed = check(userProfileBodySchema, jsonBody(event, MAX_PROFILE_BODY_BYTES));
+      if (!parsed.ok) throw new HttpError('invalid_request', `Invalid fields: ${parsed.fields}.`);
+      const profile = toUserProfile(bridgeUserUuid, parsed.value);
       await registerUser(profile, deps);
       deps.logger.info('User registered', { bridgeUserUuid, appUserId: profile.appUserId });
-      return json(200, { bridge_user_uuid: bridgeUserUuid, ...parsed.data });
+      return json(200, { bridge_user_uuid: bridgeUserUuid, ...parsed.value });
     },
     erase: async (_event, bridgeUserUuid) => {
       await eraseUser(bridgeUserUuid, deps);

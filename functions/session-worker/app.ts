@@ -2,6 +2,7 @@ import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda'
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { queuedGuidanceEventSchema } from '../../shared/domain/guidance-event';
+import { check } from '../../shared/domain/validation';
 import { CLAIM_LEASE_MARGIN_MS } from '../../shared/domain/notify-once';
 import { processGuidanceEvent, type ProcessGuidanceEventDeps } from '../../shared/domain/process-guidance-event';
 import { renewSession, SESSION_RENEWAL_TYPE, sessionRenewalSchema } from '../../shared/domain/session-renewal';
@@ -159,9 +160,9 @@ function parseQueuedEvent(body: string): QueuedMessage | undefined {
   try {
     const message: unknown = JSON.parse(body);
     const parsed = (message as { type?: unknown })?.type === SESSION_RENEWAL_TYPE
-      ? sessionRenewalSchema.safeParse(message)
-      : queuedGuidanceEventSchema.safeParse(message);
-    return parsed.success ? parsed.data : undefined;
+      ? check(sessionRenewalSchema, message)
+      : check(queuedGuidanceEventSchema, message);
+    return parsed.ok ? parsed.value : undefined;
   } catch {
     return undefined;
   }

@@ -1,5 +1,6 @@
 import { DomainError } from './errors';
-import { describeIssues, guidanceWebhookSchema, toGuidanceEvent, type GuidanceEvent } from './guidance-event';
+import { guidanceWebhookSchema, toGuidanceEvent, type GuidanceEvent } from './guidance-event';
+import { check } from './validation';
 import { GUIDANCE_EVENT_TYPE } from './event-types';
 import { WEBHOOK_MAX_FUTURE_SKEW_SECONDS } from './limits';
 import { isSignedByAny } from './webhook-signature';
@@ -47,12 +48,10 @@ export async function acceptWebhook(delivery: WebhookDelivery, deps: AcceptWebho
   // Bridge retry it forever.
   if (type !== GUIDANCE_EVENT_TYPE) return { status: 'ignored' };
 
-  const parsed = guidanceWebhookSchema.safeParse(payload);
-  if (!parsed.success) {
-    throw new DomainError('invalid_event', `Invalid fields: ${describeIssues(parsed.error.issues)}.`);
-  }
+  const parsed = check(guidanceWebhookSchema, payload);
+  if (!parsed.ok) throw new DomainError('invalid_event', `Invalid fields: ${parsed.fields}.`);
   const now = deps.clock.now();
-  const event = toGuidanceEvent(parsed.data, now);
+  const event = toGuidanceEvent(parsed.value, now);
   if (isOutsideReplayWindow(event.timestamp, now, deps.maxAgeSeconds)) return { status: 'stale', event };
 
   await deps.queue.enqueue(event, delivery.correlationId);

@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { BRIDGE_USER_UUID, EVENT_KEY, SIREN } from './identifiers';
 import { GUIDANCE_EVENT_TYPE } from './event-types';
 
-const bridgeUserUuid = () => z.string().check(z.regex(BRIDGE_USER_UUID));
+const bridgeUserUuid = () => v.pipe(v.string(), v.regex(BRIDGE_USER_UUID));
+const siren = () => v.pipe(v.string(), v.regex(SIREN));
+const safeInteger = () => v.pipe(v.number(), v.safeInteger());
 
 /** The part of Bridge's `guidance.health.ready` body we rely on; extra fields are tolerated. */
-export const guidanceWebhookSchema = z.object({
-  type: z.literal(GUIDANCE_EVENT_TYPE),
-  timestamp: z.int().check(z.positive()),
-  content: z.object({
+export const guidanceWebhookSchema = v.object({
+  type: v.literal(GUIDANCE_EVENT_TYPE),
+  timestamp: v.pipe(v.number(), v.safeInteger(), v.gtValue(0)),
+  content: v.object({
     user_id: bridgeUserUuid(),
-    company_identification_number: z.string().check(z.regex(SIREN)),
+    company_identification_number: siren(),
   }),
 });
 
@@ -28,20 +30,20 @@ export interface GuidanceEvent {
   readonly receivedAt: number;
 }
 
-export const queuedGuidanceEventSchema = z.object({
-  eventKey: z.string().check(z.regex(EVENT_KEY)),
-  type: z.literal(GUIDANCE_EVENT_TYPE),
-  timestamp: z.int(),
+export const queuedGuidanceEventSchema = v.object({
+  eventKey: v.pipe(v.string(), v.regex(EVENT_KEY)),
+  type: v.literal(GUIDANCE_EVENT_TYPE),
+  timestamp: safeInteger(),
   bridgeUserUuid: bridgeUserUuid(),
-  companyIdentificationNumber: z.string().check(z.regex(SIREN)),
-  receivedAt: z.int(),
+  companyIdentificationNumber: siren(),
+  receivedAt: safeInteger(),
 });
 
 export function guidanceEventKey(type: string, bridgeUserUuid: string, company: string, timestamp: number): string {
   return createHash('sha256').update(`${type}\n${bridgeUserUuid}\n${company}\n${timestamp}`).digest('hex');
 }
 
-export function toGuidanceEvent(body: z.infer<typeof guidanceWebhookSchema>, receivedAt: number): GuidanceEvent {
+export function toGuidanceEvent(body: v.InferOutput<typeof guidanceWebhookSchema>, receivedAt: number): GuidanceEvent {
   const bridgeUserUuid = body.content.user_id.toLowerCase();
   const company = body.content.company_identification_number;
   return {
@@ -52,10 +54,4 @@ export function toGuidanceEvent(body: z.infer<typeof guidanceWebhookSchema>, rec
     companyIdentificationNumber: company,
     receivedAt,
   };
-}
-
-/** `content.user_id, timestamp`: the fields a rejected payload got wrong, for the error message. */
-export function describeIssues(issues: readonly { path: readonly PropertyKey[] }[]): string {
-  const fields = new Set(issues.map((issue) => issue.path.map(String).join('.') || '(body)'));
-  return [...fields].join(', ');
 }

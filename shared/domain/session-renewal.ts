@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { isLive, type GuidanceRecord } from './guidance-session';
 import { APP_USER_ID, EVENT_KEY, SIREN } from './identifiers';
 import { issueSession } from './issue-session';
@@ -20,12 +20,12 @@ export interface SessionRenewal {
   readonly requestedAt: number;
 }
 
-export const sessionRenewalSchema = z.object({
-  eventKey: z.string().check(z.regex(EVENT_KEY)),
-  type: z.literal(SESSION_RENEWAL_TYPE),
-  appUserId: z.string().check(z.regex(APP_USER_ID)),
-  companyIdentificationNumber: z.string().check(z.regex(SIREN)),
-  requestedAt: z.int(),
+export const sessionRenewalSchema = v.object({
+  eventKey: v.pipe(v.string(), v.regex(EVENT_KEY)),
+  type: v.literal(SESSION_RENEWAL_TYPE),
+  appUserId: v.pipe(v.string(), v.regex(APP_USER_ID)),
+  companyIdentificationNumber: v.pipe(v.string(), v.regex(SIREN)),
+  requestedAt: v.pipe(v.number(), v.safeInteger()),
 });
 
 export function sessionRenewal(appUserId: string, company: string, requestedAt: number, requestId: string): SessionRenewal {

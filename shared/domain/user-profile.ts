@@ -1,4 +1,4 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { APP_USER_ID } from './identifiers';
 
 /** Who a Bridge user is in our app, and how Bridge may reach them about a guidance. */
@@ -11,15 +11,15 @@ export interface UserProfile {
   readonly language?: string;
 }
 
-export const userProfileBodySchema = z.object({
-  app_user_id: z.string().check(z.regex(APP_USER_ID)),
-  country_code: z.string().check(z.regex(/^[A-Z]{2}$/)),
-  contact_email: z.optional(z.email().check(z.maxLength(254))),
-  contact_phone_number: z.optional(z.string().check(z.regex(/^\+[1-9]\d{6,14}$/))),
-  language: z.optional(z.string().check(z.regex(/^[a-z]{2}(-[A-Z]{2})?$/))),
+export const userProfileBodySchema = v.object({
+  app_user_id: v.pipe(v.string(), v.regex(APP_USER_ID)),
+  country_code: v.pipe(v.string(), v.regex(/^[A-Z]{2}$/)),
+  contact_email: v.optional(v.pipe(v.string(), v.maxLength(254), v.email())),
+  contact_phone_number: v.optional(v.pipe(v.string(), v.regex(/^\+[1-9]\d{6,14}$/))),
+  language: v.optional(v.pipe(v.string(), v.regex(/^[a-z]{2}(-[A-Z]{2})?$/))),
 });
 
-export type UserProfileBody = z.infer<typeof userProfileBodySchema>;
+export type UserProfileBody = v.InferOutput<typeof userProfileBodySchema>;
 
 export function toUserProfile(bridgeUserUuid: string, body: UserProfileBody): UserProfile {
   return {

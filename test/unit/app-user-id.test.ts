@@ -2,9 +2,10 @@ import fc from 'fast-check';
 import { encodeKeyPart, keys } from '../../shared/adapters/dynamo-keys';
 import { APP_USER_ID_MAX_LENGTH, isAppUserId } from '../../shared/domain/identifiers';
 import { userProfileBodySchema } from '../../shared/domain/user-profile';
+import { check } from '../../shared/domain/validation';
 import { REAL_WORLD_SUBS } from '../fixtures/real-world-subs';
 
-const acceptsBody = (appUserId: string) => userProfileBodySchema.safeParse({ app_user_id: appUserId, country_code: 'FR' }).success;
+const acceptsBody = (appUserId: string) => check(userProfileBodySchema, { app_user_id: appUserId, country_code: 'FR' }).ok;
 
 
 describe('app_user_id: what identity providers put in sub', () => {

@@ -1,5 +1,5 @@
 import { client } from './reference';
 
-/** Reference + the webhook's zod/mini schemas (shared/domain/guidance-event.ts). */
+/** Reference + the webhook's schemas (valibot) (shared/domain/guidance-event.ts). */
 export { guidanceWebhookSchema, queuedGuidanceEventSchema } from '../../shared/domain/guidance-event';
 export { client };
