@@ -65,14 +65,11 @@ export function bundleTargets(): BundleTarget[] {
     ['reference-with-observability', 'reference + shared/observability (logger, metrics, sink)'],
     ['reference-with-schemas', 'reference + validation schemas (guidance-event, valibot)'],
     ['reference-with-secrets-client', 'reference + SecretsManagerClient'],
-    ['reference-with-secrets-source', 'reference + SecretsManagerClient + Powertools parameters (SecretsManagerSource)'],
+    ['reference-with-secrets-source', "reference + the webhook's secret source (SecretsExtensionSource: node:http to the Parameters and Secrets extension)"],
     ['peer-webhook-clients', "peer of the webhook: its two AWS clients (SQS + Secrets Manager) with the webhook's client options, nothing else"],
+    ['peer-with-fixed-stack', 'the peer + the stack every function is built on (@middy/core, Powertools logger and metrics), no webhook code'],
   ];
   const withoutMetrics = { filter: /[/\\]shared[/\\]observability$/, replacement: variant('swaps/observability-without-metrics.ts') };
-  const extensionSecrets = [
-    { filter: /[/\\]adapters[/\\]secrets-manager-source$/, replacement: variant('swaps/secrets-from-extension.ts') },
-    { filter: /^@aws-sdk\/client-secrets-manager$/, replacement: variant('swaps/no-secrets-manager-client.ts') },
-  ];
   return [
     ...functions,
     { id: 'reference', label: 'reference: a bare SQSClient', kind: 'reference', entry: variant('reference.ts') },
@@ -83,20 +80,6 @@ export function bundleTargets(): BundleTarget[] {
       kind: 'variant',
       entry: functionEntry('bridge-webhook'),
       variant: () => swapModules([withoutMetrics]),
-    },
-    {
-      id: 'bridge-webhook--secrets-extension',
-      label: 'bridge-webhook with the secret from the Parameters and Secrets extension (no Secrets Manager client, no Powertools parameters)',
-      kind: 'variant',
-      entry: functionEntry('bridge-webhook'),
-      variant: () => swapModules(extensionSecrets),
-    },
-    {
-      id: 'bridge-webhook--lean',
-      label: 'bridge-webhook with both: no metrics, secret from the extension',
-      kind: 'variant',
-      entry: functionEntry('bridge-webhook'),
-      variant: () => swapModules([withoutMetrics, ...extensionSecrets]),
     },
   ];
 }

@@ -4,6 +4,7 @@ import { promisify } from 'node:util';
 import { PROJECT_ROOT } from '../infra/constructs/service-function';
 import type { BuiltBundle } from './build';
 import { baseChildEnv } from './lib/child';
+import type { ImportRuntime } from './lib/lambda-node';
 import { median, quantile, shuffle } from './lib/stats';
 
 const run = promisify(execFile);
@@ -42,9 +43,14 @@ export interface ImportTarget {
   readonly label: string;
   readonly file: string;
   readonly nodeOptions: string;
+  /** On the dev machine's node instead of Lambda's (for comparison). */
+  readonly onDevNode?: boolean;
   /** The same bundle without flags, when this target runs with the deployed NODE_OPTIONS. */
   readonly plainId?: string;
 }
+
+/** Suffix of the targets run on the dev machine's node. */
+export const ON_DEV_NODE = '@dev-node';
 
 export interface RatioEstimate {
   readonly median: number;
@@ -59,6 +65,7 @@ export interface ImportResult {
   readonly id: string;
   readonly label: string;
   readonly nodeOptions: string;
+  readonly onDevNode?: boolean;
   /** CPU of this import / CPU of the reference's import (bracketing samples; for flagged targets, the flagged reference). */
   readonly ratio: RatioEstimate;
   /** This run only: absolute times are not comparable across runs or machines. */
@@ -79,8 +86,8 @@ interface Sample {
 
 const REFERENCE: Omit<ImportTarget, 'file'> = { id: 'reference', label: 'reference: a bare SQSClient', nodeOptions: '' };
 
-async function probe(file: string, nodeOptions: string): Promise<Sample> {
-  const { stdout } = await run(process.execPath, [PROBE, file], {
+async function probe(node: string, file: string, nodeOptions: string): Promise<Sample> {
+  const { stdout } = await run(node, [PROBE, file], {
     cwd: path.dirname(file),
     env: baseChildEnv({ ...LAMBDA_ENV, ...(nodeOptions ? { NODE_OPTIONS: nodeOptions } : {}) }),
     maxBuffer: 1024 * 1024,
@@ -88,8 +95,11 @@ async function probe(file: string, nodeOptions: string): Promise<Sample> {
   return JSON.parse(stdout.trim().split('\n').pop() ?? '') as Sample;
 }
 
-/** Every built bundle but the reference, plain; then the reference and `withDeployedFlags` again with the deployed NODE_OPTIONS. */
-export function importTargets(bundles: readonly BuiltBundle[], withDeployedFlags: readonly string[]): { reference: string; targets: ImportTarget[] } {
+/**
+ * Every built bundle but the reference, plain; then the reference and `withDeployedFlags` again with
+ * the deployed NODE_OPTIONS; then the reference and `onDevNode` again on the dev machine's node.
+ */
+export function importTargets(bundles: readonly BuiltBundle[], withDeployedFlags: readonly string[], onDevNode: readonly string[] = []): { reference: string; targets: ImportTarget[] } {
   const built = bundles.filter((bundle) => !bundle.error).map((bundle) => ({ ...bundle, file: path.join(PROJECT_ROOT, bundle.file) }));
   const reference = built.find((bundle) => bundle.id === REFERENCE.id);
   if (!reference) throw new Error('The reference bundle did not build.');
@@ -103,7 +113,10 @@ export function importTargets(bundles: readonly BuiltBundle[], withDeployedFlags
       nodeOptions: DEPLOYED_NODE_OPTIONS,
       ...(bundle.id === REFERENCE.id ? {} : { plainId: bundle.id }),
     }));
-  return { reference: reference.file, targets: [...plain, ...flagged] };
+  const devNode = built
+    .filter((bundle) => onDevNode.length > 0 && (bundle.id === REFERENCE.id || onDevNode.includes(bundle.id)))
+    .map((bundle) => ({ id: `${bundle.id}${ON_DEV_NODE}`, label: bundle.label, file: bundle.file, nodeOptions: '', onDevNode: true }));
+  return { reference: reference.file, targets: [...plain, ...flagged, ...devNode] };
 }
 
 /**
@@ -118,15 +131,17 @@ export async function measureImports(
   setup: { reference: string; targets: readonly ImportTarget[] },
   plan: { rounds: number; warmupRounds: number },
   progress: (line: string) => void,
+  nodes: { readonly lambda: ImportRuntime; readonly dev: ImportRuntime },
 ): Promise<ImportResult[]> {
+  const nodeOf = (target: { onDevNode?: boolean }) => (target.onDevNode ? nodes.dev.path : nodes.lambda.path);
   const samples = new Map<string, { sample: Sample; normalised: number }[]>([[REFERENCE.id, []], ...setup.targets.map((target) => [target.id, []] as [string, []])]);
   for (let round = 0; round < plan.warmupRounds + plan.rounds; round += 1) {
     const order = shuffle([...setup.targets]);
-    let before = await probe(setup.reference, '');
+    let before = await probe(nodes.lambda.path, setup.reference, '');
     for (let start = 0; start < order.length; start += TARGETS_PER_BRACKET) {
       const chunk: [ImportTarget, Sample][] = [];
-      for (const target of order.slice(start, start + TARGETS_PER_BRACKET)) chunk.push([target, await probe(target.file, target.nodeOptions)]);
-      const after = await probe(setup.reference, '');
+      for (const target of order.slice(start, start + TARGETS_PER_BRACKET)) chunk.push([target, await probe(nodeOf(target), target.file, target.nodeOptions)]);
+      const after = await probe(nodes.lambda.path, setup.reference, '');
       const bracket = (before.cpuMs + after.cpuMs) / 2;
       if (round >= plan.warmupRounds) {
         for (const [target, sample] of chunk) samples.get(target.id)?.push({ sample, normalised: sample.cpuMs / bracket });
@@ -139,7 +154,8 @@ export async function measureImports(
 
   const normalised = (id: string) => (samples.get(id) ?? []).map((entry) => entry.normalised);
   const flaggedReference = median(normalised(`${REFERENCE.id}@deployed-flags`));
-  const describe = (id: string, label: string, nodeOptions: string, divisor: number, plainId?: string): ImportResult => {
+  const devNodeReference = median(normalised(`${REFERENCE.id}${ON_DEV_NODE}`));
+  const describe = (id: string, label: string, nodeOptions: string, divisor: number, plainId?: string, onDevNode?: boolean): ImportResult => {
     const own = samples.get(id) ?? [];
     const values = own.map((entry) => entry.normalised / divisor);
     const error = own.find((entry) => entry.sample.error)?.sample.error;
@@ -148,6 +164,7 @@ export async function measureImports(
       id,
       label,
       nodeOptions,
+      ...(onDevNode ? { onDevNode } : {}),
       ratio: estimate(values),
       cpuMs: median(own.map((entry) => entry.sample.cpuMs)),
       wallMs: median(own.map((entry) => entry.sample.wallMs)),
@@ -159,6 +176,8 @@ export async function measureImports(
   return [
     describe(REFERENCE.id, REFERENCE.label, '', 1),
     ...setup.targets.map((target) => {
+      // On the dev machine's node: a ratio to the reference on that node; the reference's own row, to Lambda's node.
+      if (target.onDevNode) return describe(target.id, target.label, '', target.id === `${REFERENCE.id}${ON_DEV_NODE}` ? 1 : devNodeReference, undefined, true);
       if (target.nodeOptions === '') return describe(target.id, target.label, '', 1, target.plainId);
       const result = describe(target.id, target.label, target.nodeOptions, flaggedReference, target.plainId);
       // The flagged reference against the plain one is the flag's own cost on the reference.

@@ -76,7 +76,7 @@ export function perCallMeasures(plan: PerCallPlan): Measure[] {
       plan.sdk,
       plan.processes,
     ),
-    webhook('webhook-handler', 'webhook: functions/bridge-webhook/handler.ts as composed for Lambda (Secrets Manager source, metrics), send stubbed, INFO', 'handler', 'INFO', plan.stub),
+    webhook('webhook-handler', 'webhook: functions/bridge-webhook/handler.ts as composed for Lambda (secrets extension source, metrics), send stubbed, INFO', 'handler', 'INFO', plan.stub),
     reveal('reveal-silent', 'reveal: createRevealHandler, DocumentClient and KMS send stubbed, logs at ERROR', 'send', 'ERROR', plan.stub),
     reveal('reveal-info', 'reveal: the same with the audit INFO line (production config)', 'send', 'INFO', plan.stub),
     reveal('reveal-sdk', 'reveal: DynamoDB (DocumentClient) and KMS running their whole stacks over canned GetItem/UpdateItem/Decrypt HTTP, INFO', 'sdk', 'INFO', plan.sdk),

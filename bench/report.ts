@@ -1,7 +1,7 @@
 import type { BuiltBundle } from './build';
 import type { LocalStackResult } from './children/local-stack';
 import type { WorkerBatchResult } from './end-to-end';
-import type { ImportResult } from './import-cost';
+import { ON_DEV_NODE, type ImportResult } from './import-cost';
 import type { Budget } from './budgets';
 import { ms, ratio } from './lib/format';
 import type { Layer, PerCallRow } from './per-call';
@@ -29,6 +29,8 @@ export interface Results {
   readonly plan: unknown;
   readonly bundles?: BuiltBundle[];
   readonly imports?: ImportResult[];
+  /** The node versions cold imports ran on: Lambda's major (from the node@ package), and the dev machine's. */
+  readonly importNodes?: { readonly lambda: string; readonly dev: string; readonly isLambdaRuntime: boolean };
   readonly perCall?: { rows: PerCallRow[]; webhookLayers: Layer[] };
   readonly worker?: WorkerBatchResult[];
   readonly localStack?: LocalStackResult;
@@ -100,7 +102,7 @@ export function renderMarkdown(results: Results): string {
         `${ratio(result.ratio.p25)}–${ratio(result.ratio.p75)}`,
         result.ratio.n,
         ms(result.cpuMs),
-        bundles.get(result.id.replace('@deployed-flags', ''))?.gzipBytes ?? '',
+        bundles.get(result.id.replace('@deployed-flags', '').replace(ON_DEV_NODE, ''))?.gzipBytes ?? '',
         result.error ? `throws at init: ${result.error}` : '',
       ]);
     const header = [
@@ -110,6 +112,10 @@ export function renderMarkdown(results: Results): string {
     lines.push(
       '## 2. Cold import CPU',
       '',
+      results.importNodes?.isLambdaRuntime
+        ? `On node ${results.importNodes.lambda}, the functions' runtime major (the \`node@22\` package, as \`npm run test:node22\` uses), not the dev machine's ${results.importNodes.dev}.`
+        : `**On node ${results.importNodes?.lambda ?? '?'}: Lambda's node could not be fetched, so these are not the functions' runtime.**`,
+      '',
       '`process.cpuUsage()` around `await import(bundle)` in a fresh `node` per sample (bench/import-probe.mjs), with every',
       'variable of shared/config.ts set to a dummy value. Each round takes every target once in a new random order, with a',
       'sample of the reference bundle (a bare `SQSClient`, built the same way) before, after and between every 5 targets;',
@@ -118,7 +124,8 @@ export function renderMarkdown(results: Results): string {
       '',
       ...header,
     );
-    for (const result of results.imports.filter((candidate) => candidate.nodeOptions === '' && ['function', 'reference'].includes(bundles.get(candidate.id)?.kind ?? ''))) {
+    const onLambdaNode = results.imports.filter((candidate) => !candidate.onDevNode);
+    for (const result of onLambdaNode.filter((candidate) => candidate.nodeOptions === '' && ['function', 'reference'].includes(bundles.get(candidate.id)?.kind ?? ''))) {
       lines.push(importRow(result));
     }
     lines.push(
@@ -143,17 +150,39 @@ export function renderMarkdown(results: Results): string {
       );
     }
     lines.push('', '### What the import costs: reference + one part', '', ...header);
-    for (const result of results.imports.filter((candidate) => bundles.get(candidate.id)?.kind === 'part' && candidate.nodeOptions === '')) {
+    for (const result of onLambdaNode.filter((candidate) => bundles.get(candidate.id)?.kind === 'part' && candidate.nodeOptions === '')) {
       lines.push(importRow(result));
     }
     lines.push('', '### Variants of the real webhook bundle (one dependency swapped)', '', ...header);
-    for (const result of results.imports.filter((candidate) => bundles.get(candidate.id)?.kind === 'variant' && candidate.nodeOptions === '')) {
+    for (const result of onLambdaNode.filter((candidate) => bundles.get(candidate.id)?.kind === 'variant' && candidate.nodeOptions === '')) {
       lines.push(importRow(result));
     }
     const webhook = byId.get('bridge-webhook');
     const peer = byId.get('peer-webhook-clients');
+    const floor = byId.get('peer-with-fixed-stack');
     if (webhook && peer) {
       lines.push('', `The webhook's budget is 1.15 of its peer (the same two AWS clients); it measures ${ratio(webhook.ratio.median / peer.ratio.median)}.`);
+      if (floor) {
+        lines.push(
+          `The peer with the stack every function is built on (middy, Powertools logger and metrics) and no webhook code measures ${ratio(floor.ratio.median / peer.ratio.median)} of the peer;`,
+          `the webhook's own code (signature, validation, use case, HTTP mapping, secret source) adds ${ratio(webhook.ratio.median / floor.ratio.median)}× on top of that.`,
+        );
+      }
+    }
+    const devRows = results.imports.filter((candidate) => candidate.onDevNode);
+    const devWebhook = byId.get(`bridge-webhook${ON_DEV_NODE}`);
+    const devPeer = byId.get(`peer-webhook-clients${ON_DEV_NODE}`);
+    if (devRows.length > 0) {
+      lines.push(
+        '',
+        `### For comparison: on the dev machine's node (${results.importNodes?.dev ?? '?'})`,
+        '',
+        "Ratio to the reference on the same node; the reference's row is its CPU on this node / on Lambda's.",
+        '',
+        ...header,
+        ...devRows.map(importRow),
+      );
+      if (devWebhook && devPeer) lines.push('', `On this node the webhook measures ${ratio(devWebhook.ratio.median / devPeer.ratio.median)} of its peer.`);
     }
     lines.push('');
   }

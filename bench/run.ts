@@ -16,6 +16,7 @@ import { PROJECT_ROOT } from '../infra/constructs/service-function';
 import { buildBundle, bundleTargets, type BuiltBundle } from './build';
 import { measureLocalStack, measureWorkerBatches } from './end-to-end';
 import { importTargets, measureImports } from './import-cost';
+import { devNode, LAMBDA_NODE_MAJOR, resolveLambdaNode, type ImportRuntime } from './lib/lambda-node';
 import { measurePerCall } from './per-call';
 import { evaluateBudgets } from './budgets';
 import { renderMarkdown, type Machine, type Results } from './report';
@@ -48,6 +49,8 @@ const PLANS = {
 
 /** Bundles also probed with the deployed NODE_OPTIONS. */
 const WITH_DEPLOYED_FLAGS = ['bridge-webhook', 'reveal-api', 'session-worker'];
+/** Also measured on the dev machine's node, for comparison with Lambda's (the budget's pair). */
+const COMPARED_ON_DEV_NODE = ['bridge-webhook', 'peer-webhook-clients'];
 
 const OWN_FILES = /^(bench\/|test\/fakes\/in-memory-|test\/integration\/guidance-store-contract\.test\.ts)/;
 
@@ -115,7 +118,13 @@ async function main(): Promise<void> {
     const failed = bundles.filter((bundle) => bundle.error);
     progress(`built ${bundles.length} bundles${failed.length ? `; failed: ${failed.map((bundle) => `${bundle.id} (${bundle.error})`).join(', ')}` : ''}`);
   }
-  const imports = options.phases.has('imports') && bundles ? await measureImports(importTargets(bundles, WITH_DEPLOYED_FLAGS), plan.imports, progress) : undefined;
+  let importNodes: { lambda: ImportRuntime; dev: ImportRuntime } | undefined;
+  if (options.phases.has('imports') && bundles) {
+    importNodes = { lambda: resolveLambdaNode(), dev: devNode() };
+    progress(`cold imports on node ${importNodes.lambda.version}${importNodes.lambda.lambda ? " (Lambda's runtime)" : ` — node@${LAMBDA_NODE_MAJOR} could not be fetched: NOT Lambda's runtime`}`);
+  }
+  const onDevNode = importNodes && importNodes.dev.version !== importNodes.lambda.version ? COMPARED_ON_DEV_NODE : [];
+  const imports = importNodes && bundles ? await measureImports(importTargets(bundles, WITH_DEPLOYED_FLAGS, onDevNode), plan.imports, progress, importNodes) : undefined;
   const perCall = options.phases.has('percall') ? await measurePerCall(plan.perCall, progress) : undefined;
   const worker = options.phases.has('worker') ? await measureWorkerBatches(plan.worker, progress) : undefined;
   const localStack = options.phases.has('stack') ? await measureLocalStack(plan.stack, progress) : undefined;
@@ -125,7 +134,7 @@ async function main(): Promise<void> {
     mode,
     plan,
     ...(bundles ? { bundles } : {}),
-    ...(imports ? { imports } : {}),
+    ...(imports && importNodes ? { imports, importNodes: { lambda: importNodes.lambda.version, dev: importNodes.dev.version, isLambdaRuntime: importNodes.lambda.lambda } } : {}),
     ...(perCall ? { perCall } : {}),
     ...(worker ? { worker } : {}),
     ...(localStack ? { localStack } : {}),

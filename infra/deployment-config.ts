@@ -43,6 +43,8 @@ export interface DeploymentConfig {
   readonly runbookBaseUrl: string;
   readonly userPoolSes?: UserPoolSes;
   readonly deletionProtection: boolean;
+  /** AWS's Parameters and Secrets extension layer for a region CDK's table lacks. @default the table's, by region */
+  readonly secretsExtensionLayerArn?: string;
 }
 
 
@@ -55,6 +57,7 @@ const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SES_IDENTITY_ARN = /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/[^\s/]+$/;
+const LAYER_VERSION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/;
 
 /** Reads the keys above; throws a `ContextError` naming the first bad one. */
 export function readDeploymentConfig(get: ContextReader): DeploymentConfig {
@@ -66,6 +69,12 @@ export function readDeploymentConfig(get: ContextReader): DeploymentConfig {
   const account = match('account', get('account'), ACCOUNT, 'a 12-digit AWS account id');
   const instanceName = match('instanceName', get('instanceName'), INSTANCE_NAME, '1 to 20 lower-case letters, digits and "-", starting with a letter');
   const availabilityZoneIds = readAzIds(get('availabilityZoneIds'));
+  const secretsExtensionLayerArn = match(
+    'secretsExtensionLayerArn',
+    get('secretsExtensionLayerArn'),
+    LAYER_VERSION_ARN,
+    "a Lambda layer version ARN (AWS's AWS-Parameters-and-Secrets-Lambda-Extension-Arm64 layer of your region)",
+  );
   return {
     ...(region !== undefined ? { region } : {}),
     ...(account !== undefined ? { account } : {}),
@@ -76,6 +85,7 @@ export function readDeploymentConfig(get: ContextReader): DeploymentConfig {
     runbookBaseUrl: readRunbookBaseUrl(get('runbookBaseUrl')),
     ...(sesEmail !== undefined ? { userPoolSes: { fromEmail: sesEmail, ...(sesIdentityArn !== undefined ? { identityArn: sesIdentityArn } : {}) } } : {}),
     deletionProtection: readBoolean('deletionProtection', get('deletionProtection')),
+    ...(secretsExtensionLayerArn !== undefined ? { secretsExtensionLayerArn } : {}),
   };
 }
 

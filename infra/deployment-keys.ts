@@ -12,4 +12,5 @@ export const DEPLOYMENT_CONTEXT_KEYS = [
   'userPoolSesEmail',
   'userPoolSesIdentityArn',
   'deletionProtection',
+  'secretsExtensionLayerArn',
 ] as const;

@@ -19,6 +19,7 @@ import { reserveSessionTable } from './constructs/session-table-policy';
 import { WebhookIngress } from './constructs/webhook-ingress';
 import { ApiCustomDomain } from './constructs/custom-domain';
 import { availabilityZoneIdsFor, readDeploymentConfig, type DeploymentConfig } from './deployment-config';
+import { secretsExtension } from './constructs/service-function';
 import { WebApp } from './constructs/web-app';
 import { identityProviderOriginsAtSynth, webAppSignIn } from './constructs/web-app-sign-in';
 
@@ -96,6 +97,7 @@ export class GuidanceRelayStack extends Stack {
     const policy = { ...stagePolicy(config.stage), deletionProtection: deployment.deletionProtection };
     const { dataKey, passwordKey } = createKeys(this, policy);
     const logging = { logRetention: policy.logRetention, logRemovalPolicy: policy.logRemovalPolicy, logEncryptionKey: dataKey };
+    const secretsExtensionLayer = secretsExtension(deployment.secretsExtensionLayerArn);
     const table = createGuidanceTable(this, dataKey, policy);
     const sessionTable = createSessionTable(this, dataKey, policy);
     const secrets = createBridgeSecrets(this, { ...config, removalPolicy: policy.removalPolicy });
@@ -125,6 +127,7 @@ export class GuidanceRelayStack extends Stack {
     });
     this.notifications = new Notifications(this, 'Notifications', { key: dataKey, subscriptions: config.notifications });
     this.ingress = new WebhookIngress(this, 'WebhookIngress', {
+      secretsExtension: secretsExtensionLayer,
       api: this.api,
       webhookSecret: secrets.webhookSecret,
       webhookMaxAgeSeconds: config.webhookMaxAgeSeconds,
@@ -134,6 +137,7 @@ export class GuidanceRelayStack extends Stack {
       logging,
     });
     this.worker = new SessionWorker(this, 'SessionWorker', {
+      secretsExtension: secretsExtensionLayer,
       queue: this.ingress.queue,
       deadLetterQueue: this.ingress.deadLetterQueue,
       table,
@@ -164,6 +168,7 @@ export class GuidanceRelayStack extends Stack {
       jwt = this.userPool.jwt;
     }
     this.revealApi = new RevealApi(this, 'RevealApi', {
+      secretsExtension: secretsExtensionLayer,
       api: this.revealHttpApi,
       jwt,
       table,

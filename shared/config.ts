@@ -1,4 +1,5 @@
 import { DEFAULT_BRIDGE_SESSION_HOSTS } from './adapters/bridge-session-answer';
+import { SECRETS_EXTENSION_DEFAULT_PORT } from './adapters/secrets-extension-source';
 import { DEFAULT_USER_REQUESTS_PER_MINUTE, DEFAULT_USER_SESSIONS_PER_HOUR, type UserLimits } from './domain/user-limits';
 import {
   DEFAULT_BRIDGE_MAX_RPS,
@@ -50,6 +51,7 @@ export function list(env: Env, name: string): string[] {
 export interface WebhookConfig {
   readonly queueUrl: string;
   readonly webhookSecretId: string;
+  readonly secretsExtensionPort: number;
   readonly maxAgeSeconds: number;
   /** Empty: no source-IP check. */
   readonly allowedSourceIps: readonly string[];
@@ -59,9 +61,15 @@ export function readWebhookConfig(env: Env = process.env): WebhookConfig {
   return {
     queueUrl: required(env, 'QUEUE_URL'),
     webhookSecretId: required(env, 'WEBHOOK_SECRET_ID'),
+    secretsExtensionPort: readSecretsExtensionPort(env),
     maxAgeSeconds: readMaxAgeSeconds(env),
     allowedSourceIps: list(env, 'BRIDGE_SOURCE_IPS'),
   };
+}
+
+/** Set by the Parameters and Secrets extension's layer configuration (infra/constructs/service-function.ts). */
+export function readSecretsExtensionPort(env: Env): number {
+  return integer(env, 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT', SECRETS_EXTENSION_DEFAULT_PORT, 1, 65_535);
 }
 
 export function readMaxAgeSeconds(env: Env): number {
@@ -83,6 +91,7 @@ export interface BridgeApiConfig {
   readonly bridgeApiUrl: string;
   readonly sessionsPath?: string;
   readonly credentialsSecretId: string;
+  readonly secretsExtensionPort: number;
   /** Hosts a session `url` may point to (`BRIDGE_SESSION_HOSTS`, comma-separated); https only. */
   readonly sessionHosts: readonly string[];
   /** The fleet-wide Bridge request rate every caller keeps (BRIDGE_MAX_RPS). */
@@ -95,6 +104,7 @@ export function readBridgeApiConfig(env: Env): BridgeApiConfig {
     bridgeApiUrl: required(env, 'BRIDGE_API_URL'),
     ...(sessionsPath ? { sessionsPath } : {}),
     credentialsSecretId: required(env, 'BRIDGE_CREDENTIALS_SECRET_ID'),
+    secretsExtensionPort: readSecretsExtensionPort(env),
     sessionHosts: readSessionHosts(env),
     maxRequestsPerSecond: readBridgeMaxRps(env) ?? DEFAULT_BRIDGE_MAX_RPS,
   };

@@ -1,6 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
 import middy from '@middy/core';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { createWebhookHandler } from '../../functions/bridge-webhook/app';
@@ -12,6 +11,7 @@ import { isSignedByAny, signBody } from '../../shared/domain/webhook-signature';
 import { header, rawBody } from '../../shared/http/request';
 import { logger, metricsSink } from '../../shared/observability';
 import { guidanceReadyBody, httpApiEvent, lambdaContext } from '../../test/fixtures/api-gateway';
+import { FakeSecretsExtension } from '../../test/fakes/secrets-extension';
 import { alternateBatches, type BatchPlan } from '../lib/alternate';
 import { cannedHttpHandler, STATIC_CREDENTIALS } from '../lib/canned-http';
 import { childConfig, runMain } from '../lib/child';
@@ -22,8 +22,8 @@ import { createPeerWebhook } from './webhook-peer';
  * body), in one process. Modes:
  * - `app`: createWebhookHandler + a real SqsEventQueue over an SQSClient whose `send` is stubbed, static secrets;
  * - `app-sdk`: the same, but the SQSClient runs its whole middleware stack (serialise, SigV4, parse, MD5 check) over canned HTTP;
- * - `handler`: functions/bridge-webhook/handler.ts as composed for Lambda (Secrets Manager source, whatever it wires),
- *   with SQS and Secrets Manager `send` stubbed on the client prototypes.
+ * - `handler`: functions/bridge-webhook/handler.ts as composed for Lambda (secrets extension source, whatever it wires),
+ *   with SQS `send` stubbed on the client prototype and the extension's HTTP interface served in this process.
  * - `breakdown`: in one process, each cumulative layer against the floor: the signature check as written,
  *   validation (valibot), the event key, the whole use case (no-op queue), SqsEventQueue (stubbed send), middy and the
  *   HTTP mapping (logs off), the INFO line, the metrics data point.
@@ -46,11 +46,10 @@ async function buildHandler(mode: WebhookMode, now: number): Promise<{ handler: 
   if (mode === 'handler') {
     // What aws-sdk-client-mock does: every client of the class answers from the stub.
     Object.defineProperty(SQSClient.prototype, 'send', { configurable: true, writable: true, value: async () => ((sends += 1), { MessageId: 'm-1' }) });
-    Object.defineProperty(SecretsManagerClient.prototype, 'send', {
-      configurable: true,
-      writable: true,
-      value: async () => ({ Name: 'webhook', SecretString: SECRET, VersionId: 'v1' }),
-    });
+    // The secret comes from the Parameters and Secrets extension's HTTP interface, as in Lambda.
+    const extension = new FakeSecretsExtension().answer('guidance-relay/webhook', { secretString: SECRET });
+    process.env.PARAMETERS_SECRETS_EXTENSION_HTTP_PORT = String(await extension.start());
+    process.env.AWS_SESSION_TOKEN = extension.sessionToken;
     process.env.QUEUE_URL = QUEUE_URL;
     process.env.WEBHOOK_SECRET_ID = 'guidance-relay/webhook';
     const composed = await import('../../functions/bridge-webhook/handler');

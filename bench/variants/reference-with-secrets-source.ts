@@ -1,7 +1,6 @@
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { SecretsManagerSource } from '../../shared/adapters/secrets-manager-source';
+import { SecretsExtensionSource } from '../../shared/adapters/secrets-extension-source';
 import { client } from './reference';
 
-/** Reference + the webhook's secret source: the Secrets Manager client and Powertools parameters. */
-export const secrets = new SecretsManagerSource(new SecretsManagerClient({ cacheMiddleware: true }), { webhookSecretId: 'guidance-relay/webhook' });
+/** Reference + the webhook's secret source: node:http to the Parameters and Secrets extension, no SDK client. */
+export const secrets = new SecretsExtensionSource({ webhookSecretId: 'guidance-relay/webhook' });
 export { client };

@@ -1,7 +1,6 @@
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { SqsEventQueue } from '../../shared/adapters/sqs-event-queue';
-import { SecretsManagerSource } from '../../shared/adapters/secrets-manager-source';
+import { SecretsExtensionSource } from '../../shared/adapters/secrets-extension-source';
 import { readWebhookConfig } from '../../shared/config';
 import { logger, metricsSink } from '../../shared/observability';
 import { systemClock } from '../../shared/ports/clock';
@@ -12,7 +11,7 @@ const config = readWebhookConfig();
 
 export const handler = createWebhookHandler({
   queue: new SqsEventQueue(new SQSClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), config.queueUrl),
-  secrets: new SecretsManagerSource(new SecretsManagerClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), { webhookSecretId: config.webhookSecretId }),
+  secrets: new SecretsExtensionSource({ webhookSecretId: config.webhookSecretId }, { port: config.secretsExtensionPort }),
   clock: systemClock,
   maxAgeSeconds: config.maxAgeSeconds,
   allowedSourceIps: config.allowedSourceIps,

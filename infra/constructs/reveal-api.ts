@@ -15,6 +15,7 @@ import type { RelayHttpApi } from './http-api';
 import type { FunctionNetwork } from './egress-network';
 import { ServiceFunction, type LogSettings } from './service-function';
 import { ERASE_ITEMS, grantItems, grantTableKey, ITEM_PREFIXES, READ_ITEMS, WRITE_ITEMS } from './table-access';
+import type { ParamsAndSecretsLayerVersion } from 'aws-cdk-lib/aws-lambda';
 
 /** The routes that hand out a password: a user needs a handful a day, an attacker many. */
 export const PASSWORD_ROUTE_THROTTLE = { rateLimit: 10, burstLimit: 20 };
@@ -26,6 +27,8 @@ export interface RevealUserLimits {
 }
 
 export interface RevealApiProps {
+  /** Through which the function reads its secrets (service-function.ts `secretsExtension`). */
+  readonly secretsExtension: ParamsAndSecretsLayerVersion;
   readonly api: RelayHttpApi;
   readonly jwt: JwtSettings;
   readonly table: Table;
@@ -65,6 +68,7 @@ export class RevealApi extends Construct {
 
     this.handler = new ServiceFunction(this, 'RevealApi', {
       name: 'reveal-api',
+      secretsExtension: props.secretsExtension,
       description: 'Lists guidance and reveals, deletes or rotates the stored session password of the caller',
       // Room for the slowest path that still answers in JSON: a rotate that loses a race and renews
       // again makes two Bridge calls of up to 7 s each (REVEAL_RETRY_POLICY); API Gateway waits 30 s.

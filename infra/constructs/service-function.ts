@@ -3,12 +3,13 @@ import * as path from 'node:path';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { SubnetType } from 'aws-cdk-lib/aws-ec2';
 import { PolicyDocument, PolicyStatement, Role, ServicePrincipal } from 'aws-cdk-lib/aws-iam';
-import { Architecture, LoggingFormat, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
+import { Architecture, LoggingFormat, ParamsAndSecretsLayerVersion, ParamsAndSecretsLogLevel, ParamsAndSecretsVersions, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { NodejsFunction, OutputFormat, type BundlingOptions } from 'aws-cdk-lib/aws-lambda-nodejs';
 import type { IKey } from 'aws-cdk-lib/aws-kms';
 import { LogGroup, type RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
+import { SECRETS_EXTENSION_DEFAULT_PORT, SECRETS_EXTENSION_TTL_SECONDS } from '../../shared/adapters/secrets-extension-source';
 import { METRICS_NAMESPACE } from '../../shared/ports/metrics';
 import { metricsNamespace } from '../metrics-namespace';
 import type { FunctionNetwork } from './egress-network';
@@ -86,6 +87,27 @@ export interface ServiceFunctionProps {
   readonly logEncryptionKey?: IKey;
   /** Runs the function in these private subnets (for a fixed egress address). @default Lambda's own network */
   readonly network?: FunctionNetwork;
+  /** The Parameters and Secrets extension, for a function that reads secrets (`secretsExtension()`). @default none */
+  readonly secretsExtension?: ParamsAndSecretsLayerVersion;
+}
+
+/**
+ * AWS's Parameters and Secrets Lambda extension (a layer AWS publishes per region and architecture),
+ * configured so that a secret change reaches the function within SECRET_MAX_STALENESS_SECONDS:
+ * the extension caches SECRETS_EXTENSION_TTL_SECONDS, the function the rest.
+ */
+export function secretsExtension(layerVersionArn?: string): ParamsAndSecretsLayerVersion {
+  const options = {
+    cacheEnabled: true,
+    cacheSize: 10,
+    httpPort: SECRETS_EXTENSION_DEFAULT_PORT,
+    secretsManagerTtl: Duration.seconds(SECRETS_EXTENSION_TTL_SECONDS),
+    logLevel: ParamsAndSecretsLogLevel.WARN,
+  };
+  // The context key `secretsExtensionLayerArn`: a region or partition CDK's table of AWS's layer ARNs lacks.
+  return layerVersionArn
+    ? ParamsAndSecretsLayerVersion.fromVersionArn(layerVersionArn, options)
+    : ParamsAndSecretsLayerVersion.fromVersion(ParamsAndSecretsVersions.V1_0_103, options);
 }
 
 /** The log settings every construct passes through to its functions. */
@@ -144,6 +166,7 @@ export class ServiceFunction extends Construct {
         ...props.environment,
       },
       bundling: FUNCTION_BUNDLING,
+      ...(props.secretsExtension ? { paramsAndSecrets: props.secretsExtension } : {}),
       ...(props.network
         ? { vpc: props.network.vpc, vpcSubnets: { subnetType: SubnetType.PRIVATE_WITH_EGRESS }, securityGroups: [props.network.securityGroup] }
         : {}),

@@ -14,8 +14,11 @@ import type { FunctionNetwork } from './egress-network';
 import { ServiceFunction, type LogSettings } from './service-function';
 import { ERASE_ITEMS, grantItems, grantTableKey, ITEM_PREFIXES, READ_ITEMS, WRITE_ITEMS } from './table-access';
 import { VISIBILITY_TIMEOUT_FACTOR } from './webhook-ingress';
+import type { ParamsAndSecretsLayerVersion } from 'aws-cdk-lib/aws-lambda';
 
 export interface SessionWorkerProps {
+  /** Through which the function reads its secrets (service-function.ts `secretsExtension`). */
+  readonly secretsExtension: ParamsAndSecretsLayerVersion;
   readonly queue: Queue;
   readonly deadLetterQueue: Queue;
   readonly table: Table;
@@ -61,6 +64,7 @@ export class SessionWorker extends Construct {
 
     this.handler = new ServiceFunction(this, 'SessionWorker', {
       name: 'session-worker',
+      secretsExtension: props.secretsExtension,
       description: 'Creates Bridge guidance sessions, stores the encrypted password and notifies the app',
       timeout: props.timeout,
       environment: {

@@ -7,6 +7,7 @@ import { Construct } from 'constructs';
 import { grantSecretValue } from './bridge-secrets';
 import type { RelayHttpApi } from './http-api';
 import { ServiceFunction, type LogSettings } from './service-function';
+import type { ParamsAndSecretsLayerVersion } from 'aws-cdk-lib/aws-lambda';
 
 /** Longest SQS retention: a failing worker has two weeks before an event is lost. */
 export const QUEUE_RETENTION = Duration.days(14);
@@ -15,6 +16,8 @@ export const VISIBILITY_TIMEOUT_FACTOR = 6;
 export const WEBHOOK_PATH = '/webhooks/bridge';
 
 export interface WebhookIngressProps {
+  /** Through which the function reads its secrets (service-function.ts `secretsExtension`). */
+  readonly secretsExtension: ParamsAndSecretsLayerVersion;
   readonly api: RelayHttpApi;
   readonly webhookSecret: ISecret;
   readonly webhookMaxAgeSeconds: number;
@@ -63,6 +66,7 @@ export class WebhookIngress extends Construct {
 
     this.handler = new ServiceFunction(this, 'BridgeWebhook', {
       name: 'bridge-webhook',
+      secretsExtension: props.secretsExtension,
       description: 'Verifies Bridge webhook signatures and queues guidance events',
       // Normally tens of milliseconds; the margin lets the SQS client's three attempts of at most 3 s
       // (shared/aws/client-config.ts) end in a JSON 503 rather than in Lambda's timeout.

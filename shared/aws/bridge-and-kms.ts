@@ -1,5 +1,4 @@
 import { KMSClient } from '@aws-sdk/client-kms';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import type { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { recordBridgeAttempt, recordKmsError } from '../adapters/bridge-metrics';
 import { httpsOrigins } from '../adapters/bridge-session-answer';
@@ -9,12 +8,12 @@ import { BridgePacer, type BridgeCallLane } from '../domain/bridge-pacing';
 import { systemClock } from '../ports/clock';
 import { FetchBridgeClient, type FetchBridgeClientOptions } from '../adapters/fetch-bridge-client';
 import { KmsPasswordCipher } from '../adapters/kms-password-cipher';
-import { SecretsManagerSource } from '../adapters/secrets-manager-source';
+import { SecretsExtensionSource } from '../adapters/secrets-extension-source';
 import type { BridgeApiConfig } from '../config';
 import type { MetricsSink } from '../ports/metrics';
 import { AWS_CLIENT_CONFIG } from './client-config';
 
-/** The Bridge client of a Lambda: credentials from Secrets Manager (cached), attempts counted. */
+/** The Bridge client of a Lambda: credentials from Secrets Manager through the secrets extension (cached), attempts counted. */
 export function bridgeClientFor(
   config: BridgeApiConfig,
   metrics: MetricsSink,
@@ -23,9 +22,7 @@ export function bridgeClientFor(
   return new FetchBridgeClient({
     baseUrl: config.bridgeApiUrl,
     ...(config.sessionsPath ? { sessionsPath: config.sessionsPath } : {}),
-    credentials: new SecretsManagerSource(new SecretsManagerClient({ ...AWS_CLIENT_CONFIG, cacheMiddleware: true }), {
-      bridgeCredentialsSecretId: config.credentialsSecretId,
-    }),
+    credentials: new SecretsExtensionSource({ bridgeCredentialsSecretId: config.credentialsSecretId }, { port: config.secretsExtensionPort }),
     sessionOrigins: httpsOrigins(config.sessionHosts),
     onAttempt: recordBridgeAttempt(metrics),
     ...tuning,

@@ -10,7 +10,7 @@ import { Monitoring, type AlarmThresholds } from '../../infra/constructs/monitor
 import { ALARM_THRESHOLDS } from '../../infra/guidance-relay-stack';
 import { RelayHttpApi } from '../../infra/constructs/http-api';
 import { Notifications } from '../../infra/constructs/notifications';
-import { ServiceFunction, type ServiceFunctionProps } from '../../infra/constructs/service-function';
+import { secretsExtension, ServiceFunction, type ServiceFunctionProps } from '../../infra/constructs/service-function';
 import { WebhookIngress } from '../../infra/constructs/webhook-ingress';
 
 // Each construct refuses props that would deploy something unsafe or broken. No bundling needed.
@@ -67,6 +67,7 @@ describe('WebhookIngress', () => {
       workerTimeout: Duration.seconds(30),
       maxReceiveCount: 5,
       logging,
+      secretsExtension: secretsExtension(),
       ...overrides,
     });
   }

@@ -54,8 +54,12 @@ function alarms(template: Template): Record<string, CfnJson> {
 describe('region', () => {
   it('keeps the assembly CI builds (dev, no region given) free of any region, even when the CLI defaulted one', () => {
     const template = devTemplate();
-    const json = JSON.stringify(template.toJSON());
+    // The one table of regions is AWS's extension layer by region, looked up with AWS::Region at deploy time.
+    const { Mappings: { ParamsandsecretslayerMap: layerByRegion, ...otherMappings } = {}, ...rest } = template.toJSON() as CfnJson;
+    const json = JSON.stringify({ ...rest, Mappings: otherMappings });
 
+    expect(Object.keys(layerByRegion).length).toBeGreaterThan(10);
+    expect(json).toContain('{"Fn::FindInMap":["ParamsandsecretslayerMap",{"Ref":"AWS::Region"},"1x0x103xarm64"]}');
     expect(json).not.toMatch(REGION_LITERAL);
     expect(json).not.toContain('123456789012');
     // The places that were frozen before: Lambda permissions' source ARNs (built from the region, or
@@ -65,6 +69,16 @@ describe('region', () => {
     }
     expect(JSON.stringify(template.findResources('AWS::SNS::TopicPolicy'))).toContain('{"Ref":"AWS::Region"}');
     expect(JSON.stringify(template.findResources('AWS::KMS::Key'))).toContain('{"Ref":"AWS::Region"}');
+  });
+
+  it('takes AWS’s extension layer of the stack’s region, or the one named by secretsExtensionLayerArn where CDK has none', () => {
+    const layers = (template: Template) => new Set(Object.values(template.findResources('AWS::Lambda::Function')).flatMap((f: CfnJson) => f.Properties.Layers ?? []));
+    expect([...layers(prodTemplate())]).toEqual([expect.stringMatching(/^arn:aws:lambda:eu-west-3:\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/)]);
+
+    expect(() => build({ stage: 'dev', region: 'eu-central-2' })).toThrow(/Parameters and Secrets Extension is not supported in region eu-central-2/);
+    const own = 'arn:aws:lambda:eu-central-2:111122223333:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:2';
+    expect([...layers(synth({ stage: 'dev', region: 'eu-central-2', secretsExtensionLayerArn: own }))]).toEqual([own]);
+    expect(() => build({ stage: 'dev', secretsExtensionLayerArn: 'extension' })).toThrow(/Invalid CDK context "secretsExtensionLayerArn": .*layer version ARN/);
   });
 
   it('refuses a prod synth without an explicit region, in one line naming what to set', () => {

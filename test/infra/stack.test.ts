@@ -135,8 +135,20 @@ describe('functions', () => {
   });
 
   const COMMON_ENV = ['NODE_OPTIONS', 'POWERTOOLS_METRICS_NAMESPACE', 'POWERTOOLS_SERVICE_NAME'];
+  // Set by CDK for the Parameters and Secrets extension; the handler itself reads only the port.
+  const EXTENSION_ENV = [
+    'PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED',
+    'PARAMETERS_SECRETS_EXTENSION_CACHE_SIZE',
+    'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
+    'PARAMETERS_SECRETS_EXTENSION_LOG_LEVEL',
+    'PARAMETERS_SECRETS_EXTENSION_MAX_CONNECTIONS',
+    'SECRETS_MANAGER_TIMEOUT_MILLIS',
+    'SECRETS_MANAGER_TTL',
+    'SSM_PARAMETER_STORE_TIMEOUT_MILLIS',
+    'SSM_PARAMETER_STORE_TTL',
+  ];
   it.each([
-    ['bridge-webhook', ['QUEUE_URL', 'WEBHOOK_SECRET_ID', 'WEBHOOK_MAX_AGE_SECONDS', 'BRIDGE_SOURCE_IPS']],
+    ['bridge-webhook', ['QUEUE_URL', 'WEBHOOK_SECRET_ID', 'WEBHOOK_MAX_AGE_SECONDS', 'BRIDGE_SOURCE_IPS', ...EXTENSION_ENV]],
     [
       'session-worker',
       [
@@ -152,6 +164,7 @@ describe('functions', () => {
         'QUEUE_VISIBILITY_TIMEOUT_SECONDS',
         'BRIDGE_SESSION_HOSTS',
         'BRIDGE_MAX_RPS',
+        ...EXTENSION_ENV,
       ],
     ],
     [
@@ -169,6 +182,7 @@ describe('functions', () => {
         'USER_SESSIONS_PER_HOUR',
         'USER_REQUESTS_PER_MINUTE',
         'BRIDGE_MAX_RPS',
+        ...EXTENSION_ENV,
       ],
     ],
     ['internal-users', ['TABLE_NAME', 'SESSION_TABLE_NAME']],
@@ -265,16 +279,52 @@ describe('bundles', () => {
     expect(sources.filter((source) => source.includes('@cloud-copilot/'))).toEqual([]);
   });
 
+  it.each(SERVICES)('%s bundles no Secrets Manager reader of its own (the extension reads them)', (service) => {
+    const { sources } = JSON.parse(readFileSync(path.join(assetDir(service), 'index.mjs.map'), 'utf8')) as { sources: string[] };
+
+    expect(sources.filter((source) => source.includes('@aws-lambda-powertools/parameters'))).toEqual([]);
+  });
+
   it.each([
-    ['bridge-webhook', ['client-sqs', 'client-secrets-manager'], ['client-dynamodb', 'client-kms', 'client-sns']],
+    ['bridge-webhook', ['client-sqs'], ['client-dynamodb', 'client-kms', 'client-sns', 'client-secrets-manager']],
     ['internal-users', ['client-dynamodb'], ['client-kms', 'client-sns', 'client-sqs', 'client-secrets-manager']],
     ['session-sweeper', ['client-dynamodb'], ['client-kms', 'client-sns', 'client-sqs', 'client-secrets-manager']],
+    // Secrets come through the Parameters and Secrets extension: no Secrets Manager client anywhere.
+    ['session-worker', ['client-dynamodb', 'client-kms', 'client-sns'], ['client-secrets-manager']],
+    ['reveal-api', ['client-dynamodb', 'client-kms'], ['client-secrets-manager']],
   ] as const)('%s bundles only the AWS clients it calls', (service, needed, unneeded) => {
     const { sources } = JSON.parse(readFileSync(path.join(assetDir(service), 'index.mjs.map'), 'utf8')) as { sources: string[] };
     const bundles = (client: string) => sources.some((source) => source.includes(`node_modules/@aws-sdk/${client}/`));
 
     for (const client of needed) expect([client, bundles(client)]).toEqual([client, true]);
     for (const client of unneeded) expect([client, bundles(client)]).toEqual([client, false]);
+  });
+});
+
+describe('secrets extension', () => {
+  const READERS = ['bridge-webhook', 'session-worker', 'reveal-api'] as const;
+
+  it.each(READERS)('%s reads its secrets through AWS’s extension layer, looked up by the region at deploy time', (service) => {
+    const properties = fn(service)[1].Properties;
+
+    expect(properties.Layers).toEqual([{ 'Fn::FindInMap': ['ParamsandsecretslayerMap', { Ref: 'AWS::Region' }, '1x0x103xarm64'] }]);
+    // A secret change reaches the function within 300 s: 270 s in the extension, 30 s in the process.
+    expect(properties.Environment.Variables).toMatchObject({
+      PARAMETERS_SECRETS_EXTENSION_CACHE_ENABLED: 'true',
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773',
+      SECRETS_MANAGER_TTL: '270',
+    });
+  });
+
+  it.each(['internal-users', 'session-sweeper'] as const)('%s reads no secret and carries no layer', (service) => {
+    expect(fn(service)[1].Properties.Layers).toBeUndefined();
+  });
+
+  it('knows AWS’s layer in the usual regions', () => {
+    const map = template.toJSON().Mappings.ParamsandsecretslayerMap;
+
+    expect(Object.keys(map)).toEqual(expect.arrayContaining(['eu-west-1', 'eu-west-3', 'eu-central-1', 'us-east-1']));
+    expect(map['eu-west-3']['1x0x103xarm64']).toMatch(/^arn:aws:lambda:eu-west-3:\d{12}:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:\d+$/);
   });
 });
 

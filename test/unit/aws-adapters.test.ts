@@ -1,16 +1,13 @@
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { ChangeMessageVisibilityCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { mockClient } from 'aws-sdk-client-mock';
 import 'aws-sdk-client-mock-jest';
 import { KmsPasswordCipher } from '../../shared/adapters/kms-password-cipher';
 import { UndecryptableSecret } from '../../shared/ports/password-cipher';
-import { SecretsManagerSource, parseBridgeCredentials } from '../../shared/adapters/secrets-manager-source';
 import { SnsNotifier } from '../../shared/adapters/sns-notifier';
 import { SqsDeadLetters } from '../../shared/adapters/sqs-dead-letters';
 import { queueUrlOf, SqsMessageDeferrer, SqsMessageRequeuer } from '../../shared/adapters/sqs-message-deferrer';
-import { Misconfigured, TransientFailure } from '../../shared/domain/errors';
 
 const context = { app_user_id: 'alice', company_identification_number: '529196313', session_id: 'session-1' };
 
@@ -142,67 +139,5 @@ describe('SqsDeadLetters', () => {
         correlation_id: { DataType: 'String', StringValue: 'corr' },
       },
     });
-  });
-});
-
-describe('SecretsManagerSource', () => {
-  const secrets = mockClient(SecretsManagerClient);
-  beforeEach(() => secrets.reset());
-
-  it('reads both live webhook secrets and caches them', async () => {
-    secrets.on(GetSecretValueCommand).resolves({ SecretString: 'old-secret, new-secret' });
-    const source = new SecretsManagerSource(new SecretsManagerClient({ region: 'eu-west-1' }), { webhookSecretId: 'webhook' });
-
-    expect(await source.webhookSecrets()).toEqual(['old-secret', 'new-secret']);
-    expect(await source.webhookSecrets()).toEqual(['old-secret', 'new-secret']);
-    expect(secrets).toHaveReceivedCommandTimes(GetSecretValueCommand, 1);
-  });
-
-  it('raises a transient failure naming the secret when it cannot be read, without quoting the cause', async () => {
-    secrets.on(GetSecretValueCommand).rejects(new Error('AccessDenied for arn:secret'));
-    const source = new SecretsManagerSource(new SecretsManagerClient({ region: 'eu-west-1' }), { webhookSecretId: 'webhook-2', bridgeCredentialsSecretId: 'bridge-2' });
-
-    const webhook = await source.webhookSecrets().catch((error: unknown) => error);
-    const bridge = await source.bridgeCredentials().catch((error: unknown) => error);
-
-    expect(webhook).toBeInstanceOf(TransientFailure);
-    expect(webhook).toEqual(expect.objectContaining({ reason: 'webhook_secret_unavailable' }));
-    expect(bridge).toEqual(expect.objectContaining({ reason: 'bridge_credentials_unavailable' }));
-    expect(bridge).toBeInstanceOf(TransientFailure);
-    expect((webhook as Error).message).not.toContain('arn:secret');
-  });
-
-  it.each([
-    ['an empty webhook secret', { SecretString: ' , ' }, 'webhookSecrets', 'webhook_secret_invalid'],
-    ['a binary webhook secret', { SecretBinary: new Uint8Array([1]) }, 'webhookSecrets', 'webhook_secret_invalid'],
-    ['Bridge credentials that are not JSON', { SecretString: 'not json' }, 'bridgeCredentials', 'bridge_credentials_invalid'],
-  ] as const)('raises Misconfigured for %s: an operator must fix it', async (_case, answer, read, reason) => {
-    secrets.on(GetSecretValueCommand).resolves(answer);
-    const source = new SecretsManagerSource(new SecretsManagerClient({ region: 'eu-west-1' }), { webhookSecretId: `w-${reason}-${read}`, bridgeCredentialsSecretId: `b-${reason}-${read}` });
-
-    const error = await source[read]().catch((caught: unknown) => caught);
-
-    expect(error).toBeInstanceOf(Misconfigured);
-    expect(error).toEqual(expect.objectContaining({ reason }));
-  });
-
-  it('raises Misconfigured when no secret id is configured', async () => {
-    const source = new SecretsManagerSource(new SecretsManagerClient({ region: 'eu-west-1' }), {});
-
-    await expect(source.bridgeCredentials()).rejects.toEqual(expect.objectContaining({ reason: 'bridge_credentials_invalid', name: 'Misconfigured' }));
-  });
-
-  it('parses Bridge credentials and refuses a malformed secret without echoing it', () => {
-    expect(parseBridgeCredentials('{"clientId":"id","clientSecret":"sec"}')).toEqual({ clientId: 'id', clientSecret: 'sec' });
-    for (const bad of ['not json', '{"clientId":"id"}', 'null']) {
-      let message = '';
-      try {
-        parseBridgeCredentials(bad);
-      } catch (error) {
-        message = (error as Error).message;
-      }
-      expect(message).toMatch(/Bridge credentials/);
-      expect(message).not.toContain(bad);
-    }
   });
 });
