@@ -165,7 +165,7 @@ export function renderMarkdown(results: Results): string {
       if (floor) {
         lines.push(
           `The peer with the stack every function is built on (middy, Powertools logger and metrics) and no webhook code measures ${ratio(floor.ratio.median / peer.ratio.median)} of the peer;`,
-          `the webhook's own code (signature, validation, use case, HTTP mapping, secret source) adds ${ratio(webhook.ratio.median / floor.ratio.median)}× on top of that.`,
+          `the webhook (its own code on top: signature, validation, use case, HTTP mapping, secret source) / that floor = ${ratio(webhook.ratio.median / floor.ratio.median)}.`,
         );
       }
     }
@@ -180,7 +180,7 @@ export function renderMarkdown(results: Results): string {
         "Ratio to the reference on the same node; the reference's row is its CPU on this node / on Lambda's.",
         '',
         ...header,
-        ...devRows.map(importRow),
+        ...[...devRows].sort((a, b) => Number(b.id.startsWith('reference')) - Number(a.id.startsWith('reference'))).map(importRow),
       );
       if (devWebhook && devPeer) lines.push('', `On this node the webhook measures ${ratio(devWebhook.ratio.median / devPeer.ratio.median)} of its peer.`);
     }
