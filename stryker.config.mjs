@@ -23,7 +23,7 @@ const config = {
     'shared/adapters/fetch-bridge-client.ts',
     'shared/adapters/kms-password-cipher.ts',
     'shared/adapters/local-aes-cipher.ts',
-    'shared/adapters/secrets-manager-source.ts',
+    'shared/adapters/secrets-extension-source.ts',
     'shared/adapters/sns-notifier.ts',
     'functions/*/app.ts',
     'infra/constructs/data.ts',
