@@ -59,6 +59,8 @@ describe('SecretsExtensionSource (the Parameters and Secrets extension over HTTP
     expect(webhook).toEqual(expect.objectContaining({ reason: 'webhook_secret_unavailable' }));
     expect(bridge).toBeInstanceOf(TransientFailure);
     expect(bridge).toEqual(expect.objectContaining({ reason: 'bridge_credentials_unavailable' }));
+    expect((webhook as Error).message).toMatch(/^The webhook secret could not be read: the secrets extension answered 4\d\d|^The webhook secret could not be read: the secrets extension answered 500\.$/);
+    expect((bridge as Error).message).toMatch(/^The Bridge credentials could not be read/);
     expect((webhook as Error).message).not.toContain('arn:secret');
   });
 
@@ -73,7 +75,9 @@ describe('SecretsExtensionSource (the Parameters and Secrets extension over HTTP
 
   it('is transient when nothing listens, when the extension hangs and when there is no session token', async () => {
     await extension.stop();
-    await expect(source({ webhookSecretId: 'webhook' }).webhookSecrets()).rejects.toEqual(expect.objectContaining({ reason: 'webhook_secret_unavailable' }));
+    const refused = await source({ webhookSecretId: 'webhook' }).webhookSecrets().catch((error: unknown) => error as Error);
+    expect(refused).toEqual(expect.objectContaining({ reason: 'webhook_secret_unavailable', message: 'The webhook secret could not be read: the secrets extension did not answer.' }));
+    expect(refused.cause).toEqual(expect.objectContaining({ code: 'ECONNREFUSED' }));
 
     extension = new FakeSecretsExtension();
     port = await extension.start();
@@ -82,7 +86,9 @@ describe('SecretsExtensionSource (the Parameters and Secrets extension over HTTP
     await expect(source({ webhookSecretId: 'webhook' }, { timeoutMs: 200 }).webhookSecrets()).rejects.toBeInstanceOf(TransientFailure);
     expect(Date.now() - started).toBeLessThan(2000);
 
-    await expect(source({ webhookSecretId: 'webhook' }, { sessionToken: () => undefined }).webhookSecrets()).rejects.toBeInstanceOf(TransientFailure);
+    const tokenless = await source({ webhookSecretId: 'webhook' }, { sessionToken: () => undefined }).webhookSecrets().catch((error: unknown) => error);
+    expect(tokenless).toBeInstanceOf(TransientFailure);
+    expect(tokenless).toEqual(expect.objectContaining({ message: 'The webhook secret could not be read: no session token for the secrets extension.' }));
     expect(extension.requests.filter((request) => request.token === undefined)).toEqual([]);
   });
 
@@ -99,17 +105,68 @@ describe('SecretsExtensionSource (the Parameters and Secrets extension over HTTP
 
     expect(error).toBeInstanceOf(Misconfigured);
     expect(error).toEqual(expect.objectContaining({ reason }));
+    expect((error as Error).message).toMatch(/^(The webhook secret (holds no secret|is empty or binary)|The Bridge credentials is empty or binary|Bridge credentials secret is not JSON)\.$/);
   });
 
   it('raises Misconfigured when no secret id is configured, without asking', async () => {
-    await expect(source({}).bridgeCredentials()).rejects.toEqual(expect.objectContaining({ reason: 'bridge_credentials_invalid', name: 'Misconfigured' }));
-    await expect(source({}).webhookSecrets()).rejects.toEqual(expect.objectContaining({ reason: 'webhook_secret_invalid', name: 'Misconfigured' }));
+    await expect(source({}).bridgeCredentials()).rejects.toEqual(
+      expect.objectContaining({ reason: 'bridge_credentials_invalid', name: 'Misconfigured', message: 'No secret id configured for the Bridge credentials.' }),
+    );
+    await expect(source({}).webhookSecrets()).rejects.toEqual(
+      expect.objectContaining({ reason: 'webhook_secret_invalid', name: 'Misconfigured', message: 'No secret id configured for the webhook secret.' }),
+    );
     expect(extension.requests).toEqual([]);
+  });
+
+  it('treats an answer that is not GetSecretValue JSON as the extension failing, and one without SecretString as a binary secret', async () => {
+    extension.answer('garbled', { status: 200, body: '<html>' }).answer('null', { status: 200, body: 'null' });
+
+    await expect(source({ webhookSecretId: 'garbled' }).webhookSecrets()).rejects.toEqual(
+      expect.objectContaining({ name: 'TransientFailure', message: 'The webhook secret could not be read: the secrets extension answered something other than JSON.' }),
+    );
+    await expect(source({ webhookSecretId: 'null' }).webhookSecrets()).rejects.toEqual(expect.objectContaining({ name: 'Misconfigured', reason: 'webhook_secret_invalid' }));
+  });
+
+  it('stops reading an answer beyond 128 KB (no secret is that large)', async () => {
+    extension.answer('huge', { status: 200, body: JSON.stringify({ SecretString: 'x'.repeat(200 * 1024) }) }).answer('large', { secretString: 'y'.repeat(60 * 1024) });
+
+    await expect(source({ webhookSecretId: 'huge' }).webhookSecrets()).rejects.toEqual(expect.objectContaining({ name: 'TransientFailure', reason: 'webhook_secret_unavailable' }));
+    expect(await source({ webhookSecretId: 'large' }).webhookSecrets()).toEqual(['y'.repeat(60 * 1024)]);
+  });
+
+  it('keeps a newer value when an older, slower read fails afterwards', async () => {
+    extension.answer('webhook', 'hang');
+    const secrets = source({ webhookSecretId: 'webhook' }, { timeoutMs: 300 });
+    const slow = secrets.webhookSecrets().catch((error: unknown) => error);
+    while (extension.readsOf('webhook') === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+
+    now += 30_000;
+    extension.answer('webhook', { secretString: 'fresh' });
+    expect(await secrets.webhookSecrets()).toEqual(['fresh']);
+    expect(await slow).toBeInstanceOf(TransientFailure);
+
+    expect(await secrets.webhookSecrets()).toEqual(['fresh']);
+    expect(extension.readsOf('webhook')).toBe(2);
+  });
+
+  it('by default asks localhost with the function’s own session token (AWS_SESSION_TOKEN)', async () => {
+    extension.answer('webhook', { secretString: 'secret' });
+    const saved = process.env.AWS_SESSION_TOKEN;
+    process.env.AWS_SESSION_TOKEN = extension.sessionToken;
+    try {
+      const secrets = new SecretsExtensionSource({ webhookSecretId: 'webhook' }, { port });
+      expect(await secrets.webhookSecrets()).toEqual(['secret']);
+    } finally {
+      if (saved === undefined) delete process.env.AWS_SESSION_TOKEN;
+      else process.env.AWS_SESSION_TOKEN = saved;
+    }
+    expect(extension.requests).toEqual([{ secretId: 'webhook', token: extension.sessionToken }]);
   });
 
   it('parses Bridge credentials and refuses a malformed secret without echoing it', () => {
     expect(parseBridgeCredentials('{"clientId":"id","clientSecret":"sec"}')).toEqual({ clientId: 'id', clientSecret: 'sec' });
-    for (const bad of ['not json', '{"clientId":"id"}', 'null', '{"clientId":"id","clientSecret":7}']) {
+    expect(() => parseBridgeCredentials('not json')).toThrow('Bridge credentials secret is not JSON.');
+    for (const bad of ['not json', '{"clientId":"id"}', 'null', '{"clientId":"id","clientSecret":7}', '{"clientId":7,"clientSecret":"sec"}', '{"clientId":"","clientSecret":"sec"}']) {
       let message = '';
       try {
         parseBridgeCredentials(bad);
