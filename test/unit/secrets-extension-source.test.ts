@@ -75,7 +75,7 @@ describe('SecretsExtensionSource (the Parameters and Secrets extension over HTTP
 
   it('is transient when nothing listens, when the extension hangs and when there is no session token', async () => {
     await extension.stop();
-    const refused = await source({ webhookSecretId: 'webhook' }).webhookSecrets().catch((error: unknown) => error as Error);
+    const refused = (await source({ webhookSecretId: 'webhook' }).webhookSecrets().catch((error: unknown) => error)) as Error;
     expect(refused).toEqual(expect.objectContaining({ reason: 'webhook_secret_unavailable', message: 'The webhook secret could not be read: the secrets extension did not answer.' }));
     expect(refused.cause).toEqual(expect.objectContaining({ code: 'ECONNREFUSED' }));
 
