@@ -57,7 +57,7 @@ const ACM_ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):\d{12}:certificate\/[A-Za-z0-9
 const HOSTED_ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const SES_IDENTITY_ARN = /^arn:aws[a-z-]*:ses:[a-z0-9-]+:\d{12}:identity\/[^\s/]+$/;
-const LAYER_VERSION_ARN = /^arn:aws[a-z-]*:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+$/;
+const LAYER_VERSION_ARN = /^arn:aws[a-z-]*:lambda:([a-z0-9-]+):\d{12}:layer:([A-Za-z0-9_-]+):\d+$/;
 
 /** Reads the keys above; throws a `ContextError` naming the first bad one. */
 export function readDeploymentConfig(get: ContextReader): DeploymentConfig {
@@ -75,6 +75,7 @@ export function readDeploymentConfig(get: ContextReader): DeploymentConfig {
     LAYER_VERSION_ARN,
     "a Lambda layer version ARN (AWS's AWS-Parameters-and-Secrets-Lambda-Extension-Arm64 layer of your region)",
   );
+  if (secretsExtensionLayerArn !== undefined) checkSecretsExtensionLayer(secretsExtensionLayerArn, region);
   return {
     ...(region !== undefined ? { region } : {}),
     ...(account !== undefined ? { account } : {}),
@@ -163,6 +164,17 @@ function readCustomDomain(get: ContextReader, region: string | undefined): Custo
     throw new ContextError('certificateArn', `is in ${certificateRegion}; a regional API domain needs a certificate in the stack's region ${region}.`);
   }
   return { domainName, certificateArn, ...(hostedZoneId !== undefined ? { hostedZoneId } : {}) };
+}
+
+/** A layer of another region fails the deploy; an x86_64 layer on the arm64 functions would fail every call. */
+function checkSecretsExtensionLayer(arn: string, region: string | undefined): void {
+  const [, layerRegion, name] = LAYER_VERSION_ARN.exec(arn) ?? [];
+  if (region !== undefined && layerRegion !== region) {
+    throw new ContextError('secretsExtensionLayerArn', `is in ${layerRegion}; the functions need the layer of the stack's region ${region}.`);
+  }
+  if (!name?.endsWith('-Arm64')) {
+    throw new ContextError('secretsExtensionLayerArn', `names the layer ${name}; the functions run on arm64 and need the -Arm64 layer (AWS-Parameters-and-Secrets-Lambda-Extension-Arm64).`);
+  }
 }
 
 function readRunbookBaseUrl(value: unknown): string {

@@ -103,24 +103,27 @@ export class SecretsExtensionSource implements WebhookSecretSource, BridgeCreden
     return secretString;
   }
 
+  /** One GET, settled within `timeoutMs` whatever the extension does (silent, or trickling bytes). */
   private get(path: string, token: string): Promise<{ status: number; body: string }> {
     return new Promise((resolve, reject) => {
-      const call = request(
-        { host: this.host, port: this.port, path, method: 'GET', headers: { 'X-Aws-Parameters-Secrets-Token': token }, timeout: this.timeoutMs },
-        (response) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          response.on('data', (chunk: Buffer) => {
-            size += chunk.length;
-            if (size > MAX_ANSWER_BYTES) call.destroy(new Error('The secrets extension answer is too large.'));
-            else chunks.push(chunk);
-          });
-          response.on('end', () => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-          response.on('error', reject);
-        },
-      );
-      call.on('timeout', () => call.destroy(new Error(`No answer from the secrets extension in ${this.timeoutMs} ms.`)));
-      call.on('error', reject);
+      // A fresh connection each time (one every 30 s at most): a kept-alive socket may have died while the sandbox was frozen.
+      const call = request({ host: this.host, port: this.port, path, method: 'GET', headers: { 'X-Aws-Parameters-Secrets-Token': token }, agent: false }, (response) => {
+        const chunks: Buffer[] = [];
+        let size = 0;
+        response.on('data', (chunk: Buffer) => {
+          size += chunk.length;
+          if (size > MAX_ANSWER_BYTES) call.destroy(new Error('The secrets extension answer is too large.'));
+          else chunks.push(chunk);
+        });
+        response.on('end', () => settle(() => resolve({ status: response.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') })));
+        response.on('error', (error) => settle(() => reject(error)));
+      });
+      const deadline = setTimeout(() => call.destroy(new Error(`No answer from the secrets extension in ${this.timeoutMs} ms.`)), this.timeoutMs);
+      const settle = (done: () => void) => {
+        clearTimeout(deadline);
+        done();
+      };
+      call.on('error', (error) => settle(() => reject(error)));
       call.end();
     });
   }

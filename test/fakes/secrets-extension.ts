@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 /** What a secret id answers: a value (GetSecretValue's shape), a binary secret, or an HTTP refusal. */
-export type ExtensionAnswer = { secretString: string } | { secretBinary: string } | { status: number; body?: string } | 'hang';
+export type ExtensionAnswer = { secretString: string } | { secretBinary: string } | { status: number; body?: string } | 'hang' | 'cut' | 'trickle';
 
 /**
  * The AWS Parameters and Secrets Lambda Extension's HTTP interface as AWS documents it, over real
@@ -33,6 +33,18 @@ export class FakeSecretsExtension {
       if (token !== this.sessionToken) return send(401, '{"message":"unauthorized"}');
       const answer = secretId === null ? undefined : this.answers.get(secretId);
       if (answer === 'hang') return undefined;
+      // Headers, part of the body, then the connection drops.
+      if (answer === 'cut') {
+        response.writeHead(200, { 'content-type': 'application/json', 'content-length': '1000' }).write('{"SecretStr');
+        return setTimeout(() => response.socket?.destroy(), 20);
+      }
+      // One byte every 50 ms, never the end: alive, but never done.
+      if (answer === 'trickle') {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        const drip = setInterval(() => (response.writableEnded || response.destroyed ? clearInterval(drip) : response.write(' ')), 50);
+        response.on('close', () => clearInterval(drip));
+        return undefined;
+      }
       if (answer === undefined) return send(400, `{"message":"ResourceNotFoundException: Secrets Manager can't find the specified secret ${secretId}"}`);
       if ('status' in answer) return send(answer.status, answer.body ?? '{}');
       const value = 'secretString' in answer ? { SecretString: answer.secretString } : { SecretBinary: answer.secretBinary };

@@ -79,6 +79,10 @@ describe('region', () => {
     const own = 'arn:aws:lambda:eu-central-2:111122223333:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:2';
     expect([...layers(synth({ stage: 'dev', region: 'eu-central-2', secretsExtensionLayerArn: own }))]).toEqual([own]);
     expect(() => build({ stage: 'dev', secretsExtensionLayerArn: 'extension' })).toThrow(/Invalid CDK context "secretsExtensionLayerArn": .*layer version ARN/);
+    expect(() => build({ stage: 'dev', region: 'eu-central-2', secretsExtensionLayerArn: own.replace(/eu-central-2/g, 'eu-west-3') })).toThrow(
+      /"secretsExtensionLayerArn": is in eu-west-3; the functions need the layer of the stack's region eu-central-2\./,
+    );
+    expect(() => build({ stage: 'dev', region: 'eu-central-2', secretsExtensionLayerArn: own.replace('-Arm64', '') })).toThrow(/needs? the -Arm64 layer/);
   });
 
   it('refuses a prod synth without an explicit region, in one line naming what to set', () => {

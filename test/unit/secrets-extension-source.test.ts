@@ -61,7 +61,10 @@ describe('SecretsExtensionSource (the Parameters and Secrets extension over HTTP
     expect(bridge).toEqual(expect.objectContaining({ reason: 'bridge_credentials_unavailable' }));
     expect((webhook as Error).message).toMatch(/^The webhook secret could not be read: the secrets extension answered 4\d\d|^The webhook secret could not be read: the secrets extension answered 500\.$/);
     expect((bridge as Error).message).toMatch(/^The Bridge credentials could not be read/);
-    expect((webhook as Error).message).not.toContain('arn:secret');
+    for (const error of [webhook, bridge] as Error[]) {
+      expect(error.message).not.toContain('arn:secret');
+      expect(JSON.stringify(error.cause ?? null)).not.toContain('arn:secret');
+    }
   });
 
   it('does not keep a failure: the next call asks again', async () => {
@@ -125,6 +128,17 @@ describe('SecretsExtensionSource (the Parameters and Secrets extension over HTTP
       expect.objectContaining({ name: 'TransientFailure', message: 'The webhook secret could not be read: the secrets extension answered something other than JSON.' }),
     );
     await expect(source({ webhookSecretId: 'null' }).webhookSecrets()).rejects.toEqual(expect.objectContaining({ name: 'Misconfigured', reason: 'webhook_secret_invalid' }));
+  });
+
+  it('settles within its timeout when the answer is cut mid-body, or trickles without end', async () => {
+    extension.answer('cut', 'cut').answer('trickle', 'trickle');
+
+    await expect(source({ webhookSecretId: 'cut' }).webhookSecrets()).rejects.toEqual(expect.objectContaining({ name: 'TransientFailure', reason: 'webhook_secret_unavailable' }));
+    const started = Date.now();
+    await expect(source({ bridgeCredentialsSecretId: 'trickle' }, { timeoutMs: 300 }).bridgeCredentials()).rejects.toEqual(
+      expect.objectContaining({ name: 'TransientFailure', reason: 'bridge_credentials_unavailable' }),
+    );
+    expect(Date.now() - started).toBeLessThan(1500);
   });
 
   it('stops reading an answer beyond 128 KB (no secret is that large)', async () => {
